@@ -1,0 +1,5 @@
+"""Bodies (Gremien) and memberships."""
+
+
+def includeme(config):
+    pass

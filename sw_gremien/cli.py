@@ -1,0 +1,111 @@
+"""The ``sw-gremien`` command: migrate the database, seed demo data, housekeeping.
+
+    sw-gremien [-c development.ini] migrate
+    sw-gremien [-c development.ini] seed-demo
+    sw-gremien [-c production.ini] create-admin EMAIL "NAME"
+    sw-gremien [-c production.ini] purge
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+import transaction
+from pyramid.paster import get_appsettings, setup_logging
+
+from sw_gremien import migrate, settings_from_environment
+from sw_gremien.db import database_url, get_engine, get_session_factory, get_tm_session
+
+
+def _settings(config_uri: str) -> dict:
+    if not Path(config_uri).exists():
+        sys.exit(f"sw-gremien: configuration file {config_uri!r} not found")
+    setup_logging(config_uri)
+    return settings_from_environment(get_appsettings(config_uri))
+
+
+def _dbsession(settings):
+    engine = get_engine(settings)
+    return get_tm_session(get_session_factory(engine), transaction.manager), engine
+
+
+def cmd_migrate(settings, args) -> int:
+    url = database_url(settings)
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(url)
+    print("Datenbank ist auf dem neuesten Stand.")
+    return 0
+
+
+def cmd_seed_demo(settings, args) -> int:
+    from sw_gremien.demo import DEMO_PASSWORD, seed_demo
+
+    if settings.get("sw_gremien.allow_demo_data", "false").lower() != "true":
+        print("Demo-Daten sind in dieser Konfiguration abgeschaltet (sw_gremien.allow_demo_data).",
+              file=sys.stderr)
+        return 2
+    dbsession, _engine = _dbsession(settings)
+    with transaction.manager:
+        logins = seed_demo(dbsession)
+    print(f"Demo-Zugänge (Passwort für alle: {DEMO_PASSWORD}):")
+    width = max(len(login.email) for login in logins)
+    for login in logins:
+        print(f"  {login.email:<{width}}  {login.name} – {login.role}")
+    return 0
+
+
+def cmd_create_admin(settings, args) -> int:
+    from sw_gremien.accounts import services
+    from sw_gremien.accounts.models import GlobalRole
+
+    dbsession, _engine = _dbsession(settings)
+    password = getpass.getpass("Passwort: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if len(password) < services.MIN_PASSWORD_LENGTH:
+        print(f"Das Passwort braucht mindestens {services.MIN_PASSWORD_LENGTH} Zeichen.", file=sys.stderr)
+        return 2
+    with transaction.manager:
+        if services.email_taken(dbsession, args.email):
+            print("Es gibt schon ein Konto mit dieser E-Mail-Adresse.", file=sys.stderr)
+            return 2
+        user = services.create_user(dbsession, email=args.email, display_name=args.name,
+                                    global_role=GlobalRole.ADMIN)
+        user.password_hash = services.hash_password(password)
+    print(f"Administrator {args.email} angelegt.")
+    return 0
+
+
+def cmd_purge(settings, args) -> int:
+    """Delete expired sessions and old login attempts (run it daily from cron)."""
+    from sw_gremien.accounts.services import RateLimit, purge_old_login_attempts
+    from sw_gremien.sessions import purge_expired, session_config_from_settings
+
+    dbsession, _engine = _dbsession(settings)
+    with transaction.manager:
+        sessions = purge_expired(dbsession, session_config_from_settings(settings))
+        attempts = purge_old_login_attempts(dbsession, RateLimit.from_settings(settings))
+    print(f"{sessions} abgelaufene Sitzungen und {attempts} alte Anmeldeversuche gelöscht.")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="sw-gremien", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-c", "--config", default="development.ini", help="ini file (default: development.ini)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply the database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("seed-demo", help="create the demo bodies and people").set_defaults(func=cmd_seed_demo)
+    admin = sub.add_parser("create-admin", help="create an office account (password from stdin)")
+    admin.add_argument("email")
+    admin.add_argument("name")
+    admin.set_defaults(func=cmd_create_admin)
+    sub.add_parser("purge", help="delete expired sessions and old login attempts").set_defaults(func=cmd_purge)
+    args = parser.parse_args(argv)
+    return args.func(_settings(args.config), args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Demo data: Stuttgart's six bodies and a demo person for every role.
+
+Idempotent: it only adds what is missing, so running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from sw_gremien.accounts.models import GlobalRole, User
+from sw_gremien.accounts.services import hash_password
+from sw_gremien.bodies.models import Body, BodyKind, Membership, MembershipRole, Rhythm
+from sw_gremien.bodies.services import slugify
+
+DEMO_PASSWORD = "Demo-Passwort-2026"
+DEMO_DOMAIN = "stuttgart.example"
+MEMBERSHIPS_START = dt.date(2024, 1, 1)
+
+
+@dataclass(frozen=True)
+class BodySeed:
+    short_name: str
+    name: str
+    kind: BodyKind
+    rhythm: Rhythm
+    has_public_part: bool
+    description: str
+    people: tuple[str, str, str]  # chair, secretary, member
+
+
+BODIES = (
+    BodySeed("AG-SA", "Arbeitsgruppe Soziale Arbeit", BodyKind.WORKING_GROUP, Rhythm.QUARTERLY, False,
+             "Erarbeitet konkrete Lösungen für die soziale Arbeit mit Geflüchteten und bereitet "
+             "strategische Entscheidungen der Lenkungsgruppen vor.",
+             ("Sabine Keller", "Jonas Weber", "Aylin Demir")),
+    BodySeed("AG-PR", "Arbeitsgruppe Projekt", BodyKind.WORKING_GROUP, Rhythm.QUARTERLY, False,
+             "Begleitet Projekte des Stuttgarter Wegs und bereitet Vorlagen für die Lenkungsgruppen vor.",
+             ("Thomas Brandt", "Miriam Vogel", "Lukas Schmid")),
+    BodySeed("AG-FÖ", "Arbeitsgruppe Förderung", BodyKind.WORKING_GROUP, Rhythm.QUARTERLY, False,
+             "Berät die Anträge an den Integrations-Fonds vor und empfiehlt Förderlisten.",
+             ("Claudia Neumann", "Daniel Fischer", "Elena Popescu")),
+    BodySeed("LG-GI", "Lenkungsgruppe gesellschaftliche Integration", BodyKind.STEERING_GROUP,
+             Rhythm.TWICE_A_YEAR, False,
+             "Stadtinterne Lenkungsgruppe; trifft seit 2017 die strategischen Entscheidungen zur "
+             "gesellschaftlichen Integration.",
+             ("Dr. Martin Krüger", "Sandra Wolf", "Karim Haddad")),
+    BodySeed("LG-PI", "Lenkungsgruppe für den Pakt für Integration", BodyKind.STEERING_GROUP,
+             Rhythm.TWICE_A_YEAR, False,
+             "Trifft die strategischen Entscheidungen zum Pakt für Integration.",
+             ("Andrea Schulz", "Felix Braun", "Nadia Rahimi")),
+    BodySeed("IA", "Internationaler Ausschuss", BodyKind.ADVISORY_COMMITTEE, Rhythm.SEVERAL_A_YEAR, True,
+             "Beratender Ausschuss des Gemeinderats; berät Themen aus Sozialamt, Jobcenter und "
+             "weiteren Ämtern. Tagt mit öffentlichem und nichtöffentlichem Teil.",
+             ("Bürgermeisterin Ulrike Maier", "Stefan Roth", "Fatma Yılmaz")),
+)
+
+ROLE_PREFIX = {
+    MembershipRole.CHAIR: "vorsitz",
+    MembershipRole.SECRETARY: "schriftfuehrung",
+    MembershipRole.MEMBER: "mitglied",
+}
+
+OFFICE = ("geschaeftsstelle", "Petra Hoffmann")
+INITIATIVE = ("initiative", "Maria Schneider")
+
+
+@dataclass
+class Login:
+    email: str
+    name: str
+    role: str
+
+
+def _get_or_create_user(dbsession, email, name, password_hash, global_role=None) -> User:
+    user = dbsession.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, display_name=name, password_hash=password_hash,
+                    global_role=global_role, locale="de", active=True)
+        dbsession.add(user)
+        dbsession.flush()
+    return user
+
+
+def seed_demo(dbsession) -> list[Login]:
+    password_hash = hash_password(DEMO_PASSWORD)
+    logins: list[Login] = []
+
+    office_email = f"{OFFICE[0]}@{DEMO_DOMAIN}"
+    _get_or_create_user(dbsession, office_email, OFFICE[1], password_hash, GlobalRole.ADMIN)
+    logins.append(Login(office_email, OFFICE[1], "Geschäftsstelle (Administration)"))
+
+    for position, seed in enumerate(BODIES, start=1):
+        body = dbsession.scalar(select(Body).where(Body.short_name == seed.short_name))
+        if body is None:
+            body = Body(short_name=seed.short_name, slug=slugify(seed.short_name), name=seed.name,
+                        kind=seed.kind, rhythm=seed.rhythm, has_public_part=seed.has_public_part,
+                        description=seed.description, position=position, notice_period_days=7)
+            dbsession.add(body)
+            dbsession.flush()
+        for role, person in zip(ROLE_PREFIX, seed.people, strict=True):
+            email = f"{ROLE_PREFIX[role]}.{body.slug}@{DEMO_DOMAIN}"
+            user = _get_or_create_user(dbsession, email, person, password_hash)
+            exists = dbsession.scalar(
+                select(Membership.id).where(Membership.body_id == body.id, Membership.user_id == user.id)
+            )
+            if exists is None:
+                dbsession.add(Membership(body_id=body.id, user_id=user.id, role=role, voting=True,
+                                         start_date=MEMBERSHIPS_START))
+            logins.append(Login(email, person, f"{seed.short_name}: {role.value}"))
+
+    initiative_email = f"{INITIATIVE[0]}@{DEMO_DOMAIN}"
+    _get_or_create_user(dbsession, initiative_email, INITIATIVE[1], password_hash)
+    logins.append(Login(initiative_email, INITIATIVE[1], "Initiative (Freundeskreis Flüchtlinge Süd)"))
+    dbsession.flush()
+    return logins

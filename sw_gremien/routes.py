@@ -1,0 +1,37 @@
+"""Every URL of the application in one place. Route factories load the context object, so a
+missing one is a 404 before any view runs, and the view declares only its permission."""
+
+from sw_gremien.accounts.resources import UserResource
+from sw_gremien.bodies.resources import BodyResource, MembershipResource, body_list_factory
+
+
+def includeme(config):
+    config.add_static_view("static", "sw_gremien:static/", cache_max_age=3600, permission="public")
+    config.add_static_view("deform_static", "deform:static/", cache_max_age=3600, permission="public")
+
+    config.add_route("home", "/")
+    config.add_route("set_language", "/sprache/{locale}")
+
+    config.add_route("login", "/login")
+    config.add_route("logout", "/logout")
+    config.add_route("password_forgotten", "/passwort-vergessen")
+    config.add_route("password_set", "/passwort-setzen/{token}")
+    config.add_route("account", "/konto")
+
+    config.add_route("admin_users", "/verwaltung/benutzer")
+    config.add_route("admin_user_add", "/verwaltung/benutzer/neu")
+    config.add_route("admin_user_edit", "/verwaltung/benutzer/{user_id:\\d+}", factory=UserResource)
+    config.add_route(
+        "admin_user_invite", "/verwaltung/benutzer/{user_id:\\d+}/einladen", factory=UserResource
+    )
+
+    config.add_route("bodies", "/gremien", factory=body_list_factory)
+    config.add_route("body_add", "/gremien/neu", factory=body_list_factory)
+    config.add_route("body", "/gremien/{slug}", factory=BodyResource)
+    config.add_route("body_edit", "/gremien/{slug}/bearbeiten", factory=BodyResource)
+    config.add_route("membership_add", "/gremien/{slug}/mitglieder/neu", factory=BodyResource)
+    config.add_route(
+        "membership_edit",
+        "/gremien/{slug}/mitglieder/{membership_id:\\d+}/bearbeiten",
+        factory=MembershipResource,
+    )

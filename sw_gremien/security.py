@@ -1,0 +1,138 @@
+"""Who may do what.
+
+Identity comes from the server-side session; principals from the user's global role and
+memberships. Permissions are granted by ``__acl__`` on the context objects that the route
+factories build, so a view only names the permission it needs. Anything a view does not
+name is denied (``DENY_BY_DEFAULT`` is the default permission, which no ACL grants).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
+from pyramid.request import RequestLocalCache
+from sqlalchemy import select
+
+from sw_gremien.accounts.models import GlobalRole, User
+from sw_gremien.bodies.models import Membership, MembershipRole
+
+
+class Permissions(enum.StrEnum):
+    # Granted to everyone, including anonymous visitors.
+    PUBLIC = "public"
+    # Granted to every logged-in user.
+    AUTHENTICATED = "authenticated"
+    VIEW_BODY_MEMBERS = "view-body-members"
+    VIEW_BODY_CONTACTS = "view-body-contacts"
+    MANAGE_BODIES = "manage-bodies"
+    MANAGE_USERS = "manage-users"
+    # The default permission: never granted, so a view without a declared one is refused.
+    DENY_BY_DEFAULT = "deny-by-default"
+
+
+ADMIN_PRINCIPAL = f"role:{GlobalRole.ADMIN}"
+
+
+def user_principal(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def body_principal(body_id: int, role: str | None = None) -> str:
+    """``body:3`` for any current member of body 3, ``body:3:secretary`` for a role in it."""
+    return f"body:{body_id}" if role is None else f"body:{body_id}:{role}"
+
+
+def principals_for(user: User, memberships: list[Membership]) -> list[str]:
+    principals = [Everyone, Authenticated, user_principal(user.id)]
+    if user.global_role:
+        principals.append(f"role:{user.global_role}")
+    for membership in memberships:
+        principals.append(body_principal(membership.body_id))
+        principals.append(body_principal(membership.body_id, membership.role))
+    return principals
+
+
+class SecurityPolicy:
+    """Pyramid security policy over the server-side session (sw_gremien.sessions)."""
+
+    def __init__(self):
+        self.identity_cache = RequestLocalCache(self._load_identity)
+        self.principals_cache = RequestLocalCache(self._load_principals)
+        self.acl = ACLHelper()
+
+    def _load_identity(self, request) -> User | None:
+        user_id = request.session.get("user_id")
+        if user_id is None:
+            return None
+        user = request.dbsession.get(User, user_id)
+        if user is None or not user.active:
+            return None
+        return user
+
+    def _load_principals(self, request) -> list[str]:
+        user = self.identity(request)
+        if user is None:
+            return [Everyone]
+        today = dt.date.today()
+        memberships = request.dbsession.scalars(
+            select(Membership).where(Membership.user_id == user.id, Membership.active_on(today))
+        ).all()
+        return principals_for(user, list(memberships))
+
+    def identity(self, request) -> User | None:
+        return self.identity_cache.get_or_create(request)
+
+    def authenticated_userid(self, request):
+        user = self.identity(request)
+        return None if user is None else user.id
+
+    def permits(self, request, context, permission):
+        return self.acl.permits(context, self.principals_cache.get_or_create(request), permission)
+
+    def principals(self, request) -> list[str]:
+        return self.principals_cache.get_or_create(request)
+
+    def remember(self, request, userid, **kw):
+        request.session.rotate()
+        request.session["user_id"] = userid
+        self.identity_cache.clear(request)
+        self.principals_cache.clear(request)
+        return []
+
+    def forget(self, request, **kw):
+        request.session.invalidate()
+        self.identity_cache.clear(request)
+        self.principals_cache.clear(request)
+        return []
+
+
+class Root:
+    """The context of every page that is not about one object."""
+
+    __acl__ = [
+        (Allow, Everyone, Permissions.PUBLIC),
+        (Allow, Authenticated, Permissions.AUTHENTICATED),
+        (Allow, ADMIN_PRINCIPAL, (Permissions.MANAGE_BODIES, Permissions.MANAGE_USERS)),
+    ]
+
+    def __init__(self, request):
+        self.request = request
+
+
+def includeme(config):
+    config.set_security_policy(SecurityPolicy())
+    config.set_root_factory(Root)
+    config.set_default_permission(Permissions.DENY_BY_DEFAULT)
+    config.set_default_csrf_options(require_csrf=True)
+    config.add_request_method(lambda request: request.identity, "user", property=True)
+    config.add_request_method(
+        lambda request, perm, context=None: bool(
+            request.has_permission(perm, context if context is not None else request.context)
+        ),
+        "can",
+    )
+
+
+__all__ = ["Permissions", "SecurityPolicy", "Root", "MembershipRole"]
