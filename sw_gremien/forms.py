@@ -7,6 +7,8 @@ re-renders the form with the messages next to the fields and every value the use
 
 from __future__ import annotations
 
+import itertools
+
 import colander
 import deform
 from pyramid.csrf import get_csrf_token
@@ -33,6 +35,14 @@ class CSRFSchema(colander.MappingSchema):
 
 def strip_whitespace(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def form_counter(request):
+    """One field counter per request, so two forms on one page never share an element id."""
+    counter = getattr(request, "_deform_counter", None)
+    if counter is None:
+        counter = request._deform_counter = itertools.count()
+    return counter
 
 
 class FormView:
@@ -70,7 +80,7 @@ class FormView:
             deform.Button(b.name, translate(b.title), type=b.type, css_class=b.css_class)
             for b in self.buttons
         ]
-        return deform.Form(schema, buttons=buttons, formid=self.form_id)
+        return deform.Form(schema, buttons=buttons, formid=self.form_id, counter=form_counter(self.request))
 
     def render(self, form_html: str):
         values = {"form": form_html}

@@ -68,6 +68,11 @@ def pluralize(request, singular, plural, n, mapping=None) -> str:
     return get_localizer(request).pluralize(singular, plural, n, domain="sw_gremien", mapping=mapping)
 
 
+def today() -> dt.date:
+    """The date in Stuttgart: memberships and deadlines follow the city's calendar."""
+    return dt.datetime.now(TIMEZONE).date()
+
+
 def to_local(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)

@@ -39,6 +39,7 @@ def template_globals(event) -> None:
     locale = request.locale_name
     event["locale"] = locale
     event["available_locales"] = i18n.LOCALE_NAMES
+    event.setdefault("today", i18n.today())
     event["format_date"] = lambda value, format="medium": i18n.format_date(value, locale, format)
     event["format_datetime"] = lambda value, format="medium": i18n.format_datetime(value, locale, format)
     event["format_number"] = lambda value: i18n.format_number(value, locale)
@@ -55,6 +56,7 @@ def includeme(config):
     settings.setdefault("jinja2.lstrip_blocks", "true")
     settings.setdefault("jinja2.undefined", "strict")
     settings.setdefault("jinja2.extensions", "jinja2.ext.do")
+    settings.setdefault("jinja2.newstyle", "true")
     config.include("pyramid_jinja2")
     config.add_jinja2_renderer(".jinja2")
     config.add_subscriber(template_globals, "pyramid.events.BeforeRender")

@@ -8,7 +8,6 @@ name is denied (``DENY_BY_DEFAULT`` is the default permission, which no ACL gran
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 
 from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
@@ -17,6 +16,7 @@ from sqlalchemy import select
 
 from sw_gremien.accounts.models import GlobalRole, User
 from sw_gremien.bodies.models import Membership, MembershipRole
+from sw_gremien.i18n import today
 
 
 class Permissions(enum.StrEnum):
@@ -75,9 +75,8 @@ class SecurityPolicy:
         user = self.identity(request)
         if user is None:
             return [Everyone]
-        today = dt.date.today()
         memberships = request.dbsession.scalars(
-            select(Membership).where(Membership.user_id == user.id, Membership.active_on(today))
+            select(Membership).where(Membership.user_id == user.id, Membership.active_on(today()))
         ).all()
         return principals_for(user, list(memberships))
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
 from sw_gremien.accounts.views import safe_came_from
 from sw_gremien.bodies import services as body_services
-from sw_gremien.i18n import AVAILABLE_LOCALES, set_locale_cookie
+from sw_gremien.i18n import AVAILABLE_LOCALES, set_locale_cookie, today
 from sw_gremien.security import Permissions
 
 
 @view_config(route_name="home", renderer="home.jinja2", permission=Permissions.PUBLIC)
 def home(request):
-    return {"bodies": body_services.bodies_with_member_counts(request.dbsession, dt.date.today())}
+    return {"bodies": body_services.bodies_with_member_counts(request.dbsession, today())}
 
 
 @view_config(route_name="set_language", permission=Permissions.PUBLIC)

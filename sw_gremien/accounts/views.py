@@ -24,12 +24,22 @@ from sw_gremien.accounts.forms import (
 )
 from sw_gremien.accounts.models import AccountEvent, TokenPurpose, User
 from sw_gremien.bodies.models import Membership
-from sw_gremien.forms import FormView
+from sw_gremien.forms import FormView, form_counter
 from sw_gremien.i18n import _, get_localizer_for, set_locale_cookie
 from sw_gremien.mail import public_url, send_mail
 from sw_gremien.security import Permissions
 
 USERS_PER_PAGE = 50
+
+ACCOUNT_EVENT_LABELS = {
+    "created": _("account created"),
+    "edited": _("account edited"),
+    "invited": _("invitation sent"),
+    "deactivated": _("account deactivated"),
+    "reactivated": _("account reactivated"),
+    "password_changed": _("password changed"),
+    "password_set_by_token": _("password set with an e-mailed link"),
+}
 
 
 def safe_came_from(value: str | None, request) -> str:
@@ -172,7 +182,7 @@ class AccountView(FormView):
     def _password_form(self):
         schema = ChangePasswordSchema().bind(request=self.request, user=self.request.user)
         button = deform.Button("change_password", self.request.localizer.translate(_("Change password")))
-        return deform.Form(schema, buttons=[button], formid="password")
+        return deform.Form(schema, buttons=[button], formid="password", counter=form_counter(self.request))
 
     def __call__(self):
         if self.request.method == "POST" and "change_password" in self.request.POST:
@@ -308,7 +318,8 @@ class UserEditView(FormView):
             .options(selectinload(Membership.body))
             .order_by(Membership.start_date.desc())
         ).all()
-        return {"edited_user": user, "events": events, "memberships": memberships}
+        return {"edited_user": user, "events": events, "memberships": memberships,
+                "event_labels": ACCOUNT_EVENT_LABELS}
 
     def save_success(self, appstruct):
         request = self.request

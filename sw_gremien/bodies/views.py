@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from pyramid.view import view_config
 
@@ -10,20 +9,20 @@ from sw_gremien.bodies import services
 from sw_gremien.bodies.forms import BodyEditSchema, BodySchema, MembershipSchema
 from sw_gremien.bodies.models import Body, Membership
 from sw_gremien.forms import FormView
-from sw_gremien.i18n import _
+from sw_gremien.i18n import _, today
 from sw_gremien.security import Permissions
 
 
 @view_config(route_name="bodies", renderer="bodies/list.jinja2", permission=Permissions.PUBLIC)
 def body_list(request):
-    return {"bodies": services.bodies_with_member_counts(request.dbsession, dt.date.today())}
+    return {"bodies": services.bodies_with_member_counts(request.dbsession, today())}
 
 
 @view_config(route_name="body", renderer="bodies/show.jinja2", permission=Permissions.PUBLIC)
 def body_show(context, request):
     current, former = [], []
     if request.can(Permissions.VIEW_BODY_MEMBERS):
-        current, former = services.memberships_of(request.dbsession, context.body, dt.date.today())
+        current, former = services.memberships_of(request.dbsession, context.body, today())
     return {
         "body": context.body,
         "members": current,
@@ -31,7 +30,7 @@ def body_show(context, request):
         "can_see_members": request.can(Permissions.VIEW_BODY_MEMBERS),
         "can_see_contacts": request.can(Permissions.VIEW_BODY_CONTACTS),
         "can_manage": request.can(Permissions.MANAGE_BODIES),
-        "today": dt.date.today(),
+        "today": today(),
     }
 
 
@@ -96,7 +95,7 @@ class MembershipAddView(FormView):
         return {"body": self.context.body}
 
     def appstruct(self):
-        return {"start_date": dt.date.today(), "voting": True, "role": "member"}
+        return {"start_date": today(), "voting": True, "role": "member"}
 
     def page_values(self):
         return {"body": self.context.body, "membership": None}
