@@ -23,7 +23,7 @@ def forbidden(exc, request):
     return {}
 
 
-@notfound_view_config(renderer="errors/404.jinja2", append_slash=HTTPFound)
+@notfound_view_config(renderer="errors/404.jinja2")
 def not_found(exc, request):
     request.response.status = 404
     return {}

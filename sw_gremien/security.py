@@ -120,18 +120,21 @@ class Root:
         self.request = request
 
 
+def can(request, permission, context=None) -> bool:
+    """For templates: may the current user do this here? Pages whose context failed to load
+    (a 404 raised by the route factory) ask the root."""
+    if context is None:
+        context = getattr(request, "context", None) or Root(request)
+    return bool(request.has_permission(permission, context))
+
+
 def includeme(config):
     config.set_security_policy(SecurityPolicy())
     config.set_root_factory(Root)
     config.set_default_permission(Permissions.DENY_BY_DEFAULT)
     config.set_default_csrf_options(require_csrf=True)
     config.add_request_method(lambda request: request.identity, "user", property=True)
-    config.add_request_method(
-        lambda request, perm, context=None: bool(
-            request.has_permission(perm, context if context is not None else request.context)
-        ),
-        "can",
-    )
+    config.add_request_method(can, "can")
 
 
 __all__ = ["Permissions", "SecurityPolicy", "Root", "MembershipRole"]

@@ -1,19 +1,19 @@
 """Route factories for account pages."""
 
-from pyramid.authorization import Allow
 from pyramid.httpexceptions import HTTPNotFound
 
 from sw_gremien.accounts.models import User
-from sw_gremien.security import ADMIN_PRINCIPAL, Permissions
+from sw_gremien.security import Root
 
 
 class UserResource:
-    """One user, as the office administers them."""
+    """One user, as the office administers them (the root's ACL grants that)."""
 
-    __acl__ = [(Allow, ADMIN_PRINCIPAL, Permissions.MANAGE_USERS)]
+    __acl__: list = []
 
     def __init__(self, request):
         self.request = request
+        self.__parent__ = Root(request)
         user = request.dbsession.get(User, int(request.matchdict["user_id"]))
         if user is None:
             raise HTTPNotFound()

@@ -16,8 +16,12 @@ from sw_gremien.security import ADMIN_PRINCIPAL, Permissions, Root, body_princip
 
 
 class BodyResource:
+    """A body. Its ACL adds to the root's (through ``__parent__``): what holds everywhere
+    holds here too."""
+
     def __init__(self, request):
         self.request = request
+        self.__parent__ = Root(request)
         body = request.dbsession.scalar(select(Body).where(Body.slug == request.matchdict["slug"]))
         if body is None:
             raise HTTPNotFound()
@@ -27,7 +31,6 @@ class BodyResource:
     def __acl__(self):
         members_visible_to = Everyone if self.body.has_public_part else Authenticated
         return [
-            (Allow, Everyone, Permissions.PUBLIC),
             (Allow, members_visible_to, Permissions.VIEW_BODY_MEMBERS),
             (Allow, body_principal(self.body.id), Permissions.VIEW_BODY_CONTACTS),
             (Allow, ADMIN_PRINCIPAL, (Permissions.VIEW_BODY_CONTACTS, Permissions.MANAGE_BODIES)),

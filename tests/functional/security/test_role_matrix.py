@@ -1,0 +1,82 @@
+"""Which role gets which answer on every page: 200, 403, or the redirect to the login.
+
+One row per page; the roles are the people of one working group plus the office, an
+initiative contact without memberships, and an anonymous visitor.
+"""
+
+import pytest
+
+from sw_gremien.bodies.models import MembershipRole
+from tests.factories import AdminFactory, BodyFactory, MembershipFactory, UserFactory
+from tests.functional.helpers import login
+
+ROLES = ("anonymous", "initiative", "member", "secretary", "chair", "office")
+OK, FORBIDDEN, LOGIN = 200, 403, "login"
+
+EVERYONE = dict.fromkeys(ROLES, OK)
+LOGGED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
+OFFICE_ONLY = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "office": OK}
+
+PAGES = {
+    "/": EVERYONE,
+    "/login": EVERYONE,
+    "/passwort-vergessen": EVERYONE,
+    "/gremien": EVERYONE,
+    "/gremien/{slug}": EVERYONE,
+    "/konto": LOGGED_IN,
+    "/gremien/neu": OFFICE_ONLY,
+    "/gremien/{slug}/bearbeiten": OFFICE_ONLY,
+    "/gremien/{slug}/mitglieder/neu": OFFICE_ONLY,
+    "/gremien/{slug}/mitglieder/{membership_id}/bearbeiten": OFFICE_ONLY,
+    "/verwaltung/benutzer": OFFICE_ONLY,
+    "/verwaltung/benutzer/neu": OFFICE_ONLY,
+    "/verwaltung/benutzer/{user_id}": OFFICE_ONLY,
+}
+
+
+@pytest.fixture
+def world(dbsession):
+    body = BodyFactory(short_name="AG-SA", slug="ag-sa")
+    people = {"initiative": UserFactory(), "office": AdminFactory()}
+    memberships = {}
+    for role in ("member", "secretary", "chair"):
+        membership = MembershipFactory(body=body, role=MembershipRole(role))
+        people[role] = membership.user
+        memberships[role] = membership
+    return {"body": body, "people": people, "membership": memberships["member"]}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(testapp, world, role):
+    if role != "anonymous":
+        login(testapp, world["people"][role])
+    values = {
+        "slug": world["body"].slug,
+        "membership_id": world["membership"].id,
+        "user_id": world["people"]["member"].id,
+    }
+    answers = {}
+    for pattern, expected_by_role in PAGES.items():
+        path = pattern.format(**values)
+        response = testapp.get(path, expect_errors=True)
+        if response.status_int == 302 and "/login?came_from=" in response.location:
+            answers[pattern] = LOGIN
+        else:
+            answers[pattern] = response.status_int
+    expected = {pattern: by_role[role] for pattern, by_role in PAGES.items()}
+    assert answers == expected
+
+
+def test_every_get_route_is_in_the_matrix(app):
+    """A new page must be added to the matrix above."""
+    skipped = {"set_language", "logout", "password_set", "admin_user_invite", "home"}
+    mapper = app.registry.queryUtility(__import__("pyramid.interfaces", fromlist=["IRoutesMapper"]).IRoutesMapper)
+    covered = {pattern.replace("{slug}", "{slug}") for pattern in PAGES}
+    missing = []
+    for route in mapper.get_routes():
+        if route.name.startswith("__") or route.name in skipped:
+            continue
+        generic = route.pattern.replace("{user_id:\\d+}", "{user_id}").replace("{membership_id:\\d+}", "{membership_id}")
+        if generic not in covered:
+            missing.append(route.pattern)
+    assert not missing, f"pages missing from the role matrix: {missing}"
