@@ -48,7 +48,8 @@ class SessionConfig:
         return f"{token}.{base64.urlsafe_b64encode(mac[:18]).decode('ascii')}"
 
     def unsign(self, cookie: str | None) -> str | None:
-        if not cookie or cookie.count(".") != 1:
+        # A forged cookie may carry anything; only ASCII can be signed and compared.
+        if not cookie or cookie.count(".") != 1 or not cookie.isascii():
             return None
         token, _sig = cookie.split(".")
         if not hmac.compare_digest(self.sign(token), cookie):
@@ -102,11 +103,15 @@ class DatabaseSession(dict):
         self._row_created = None
         dict.clear(self)
         self._dirty = False
+        # An ended session needs no activity note (that would mint an empty new session).
+        self._touch = False
         self.new = True
 
     def rotate(self) -> None:
         """Keep the data under a new id (at login), so a planted session id is worthless."""
         data = dict(self)
+        # A planted session's CSRF token is known to whoever planted it: mint a new one.
+        data.pop(CSRF_KEY, None)
         self.invalidate()
         dict.update(self, data)
         self._dirty = True
@@ -190,12 +195,17 @@ class DatabaseSession(dict):
                     self._row_created = now
                     issued = True
                 row = dbsession.get(WebSession, hash_token(self._token))
-                if row is None:
-                    row = WebSession(id=hash_token(self._token), created_at=self._row_created or now)
-                    dbsession.add(row)
-                row.data = dict(self)
-                row.user_id = self.get("user_id")
-                row.last_seen_at = now
+                if row is None and not issued:
+                    # Another request ended this session meanwhile (logout, password change,
+                    # deactivation): never bring it back.
+                    self._token = None
+                else:
+                    if row is None:
+                        row = WebSession(id=hash_token(self._token), created_at=self._row_created or now)
+                        dbsession.add(row)
+                    row.data = dict(self)
+                    row.user_id = self.get("user_id")
+                    row.last_seen_at = now
             dbsession.flush()
         if issued:
             response.set_cookie(

@@ -229,9 +229,14 @@ def user_list(request):
         page = 1
     statement = select(User)
     if query:
-        pattern = f"%{query.lower()}%"
+        # % and _ typed in the search box are searched for, not wildcards.
+        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         statement = statement.where(
-            or_(func.lower(User.display_name).like(pattern), User.email.like(pattern))
+            or_(
+                func.lower(User.display_name).like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+            )
         )
     total = request.dbsession.scalar(select(func.count()).select_from(statement.subquery()))
     users = request.dbsession.scalars(

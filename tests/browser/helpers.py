@@ -39,7 +39,9 @@ class PageProblems:
 
         def on_console(message):
             text = message.text
-            if "Refused to" in text:
+            # Older Chromium says "Refused to load/execute ...", newer "... violates the
+            # following Content Security Policy directive ...".
+            if "Refused to" in text or "Content Security Policy" in text:
                 problems.items.append(f"CSP violation ({message.type}): {text}")
             elif message.type == "error" and not text.startswith("Failed to load resource"):
                 # "Failed to load resource" also comes for every deliberate 403/404/422 page;

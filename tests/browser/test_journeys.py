@@ -239,3 +239,25 @@ def test_mobile_menu(new_page):
     page.keyboard.press("Space")
     page.wait_for_selector("#main-nav", state="hidden")
     assert toggler.get_attribute("aria-expanded") == "false"
+
+
+def test_the_checks_catch_problems(page):
+    """The harness itself: axe reports a violation, and a CSP refusal fails the test."""
+    page.goto("/")
+    page.evaluate("""() => {
+        const img = document.createElement("img");
+        img.src = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+        document.querySelector("main").appendChild(img);
+    }""")
+    with pytest.raises(pytest.fail.Exception, match=r"image-alt \(critical\).*\n    at img: <img "):
+        assert_accessible(page)
+
+    page.goto("/")
+    page.evaluate("""() => {
+        const script = document.createElement("script");
+        script.textContent = "window.inlineRan = true";
+        document.body.appendChild(script);
+    }""")
+    assert page.evaluate("window.inlineRan") is None
+    with pytest.raises(pytest.fail.Exception, match=r"CSP violation \(error\): .*inline script"):
+        assert_accessible(page)
