@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import warnings
 
-from pyramid.config import Configurator
+# pyramid and deform import pkg_resources, which warns at every start; the pin to
+# setuptools<81 keeps it working, so the warning tells an operator nothing.
+warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+
+from pyramid.config import Configurator  # noqa: E402
 
 # Settings that a deployment may set from the environment instead of the ini file.
 ENVIRONMENT_SETTINGS = {

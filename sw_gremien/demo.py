@@ -57,6 +57,12 @@ BODIES = (
              ("Bürgermeisterin Ulrike Maier", "Stefan Roth", "Fatma Yılmaz")),
 )
 
+ROLE_TITLES = {
+    MembershipRole.CHAIR: "Vorsitz",
+    MembershipRole.SECRETARY: "Schriftführung",
+    MembershipRole.MEMBER: "Mitglied",
+}
+
 ROLE_PREFIX = {
     MembershipRole.CHAIR: "vorsitz",
     MembershipRole.SECRETARY: "schriftfuehrung",
@@ -109,7 +115,7 @@ def seed_demo(dbsession) -> list[Login]:
             if exists is None:
                 dbsession.add(Membership(body_id=body.id, user_id=user.id, role=role, voting=True,
                                          start_date=MEMBERSHIPS_START))
-            logins.append(Login(email, person, f"{seed.short_name}: {role.value}"))
+            logins.append(Login(email, person, f"{seed.short_name}: {ROLE_TITLES[role]}"))
 
     initiative_email = f"{INITIATIVE[0]}@{DEMO_DOMAIN}"
     _get_or_create_user(dbsession, initiative_email, INITIATIVE[1], password_hash)

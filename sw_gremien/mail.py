@@ -1,25 +1,53 @@
-"""Outgoing mail. Messages join the request's transaction and leave only after it commits,
-so a rolled-back action never mails anyone."""
+"""Outgoing mail. A message is handed to the mailer only after the request's transaction has
+committed, so an action that is rolled back never mails anyone, whatever mailer is configured
+(SMTP in production, files in development, a list in the tests)."""
 
 from __future__ import annotations
+
+import logging
 
 from pyramid.renderers import render
 from pyramid_mailer import get_mailer
 from pyramid_mailer.message import Message
 
-from sw_gremien.i18n import translate
+from sw_gremien.i18n import get_localizer_for, translate
+
+log = logging.getLogger(__name__)
 
 
-def send_mail(request, recipients: list[str], subject, template: str, values: dict) -> None:
-    """Render ``templates/<template>`` as the plain-text body and queue the message."""
-    body = render(template, dict(values), request=request)
+def _deliver_after_commit(committed: bool, mailer, message: Message) -> None:
+    if not committed:
+        return
+    try:
+        mailer.send_immediately(message, fail_silently=False)
+    except Exception:  # the data is saved; a lost mail must not turn the page into an error
+        log.exception("could not send mail %r to %s", message.subject, message.recipients)
+
+
+def queue_message(request, message: Message) -> None:
+    mailer = get_mailer(request)
+    request.tm.get().addAfterCommitHook(_deliver_after_commit, args=(mailer, message))
+
+
+def send_mail(request, recipients: list[str], subject, template: str, values: dict,
+              locale: str | None = None) -> None:
+    """Render ``templates/<template>`` as the plain-text body, in the recipient's language
+    when given, and queue the message for after the commit."""
+    previous = request.localizer
+    if locale is not None and locale != request.locale_name:
+        request.localizer = get_localizer_for(request, locale)
+    try:
+        body = render(template, dict(values), request=request)
+        subject_text = translate(request, subject, values)
+    finally:
+        request.localizer = previous
     message = Message(
-        subject=translate(request, subject, values),
+        subject=subject_text,
         recipients=recipients,
         body=body,
         sender=request.registry.settings["mail.default_sender"],
     )
-    get_mailer(request).send(message)
+    queue_message(request, message)
 
 
 def public_url(request, route_name: str, **kw) -> str:
@@ -33,9 +61,10 @@ def public_url(request, route_name: str, **kw) -> str:
 def includeme(config):
     settings = config.get_settings()
     settings.setdefault("mail.default_sender", "Stuttgarter Weg <gremien@stuttgart.example>")
-    if settings.get("sw_gremien.mailer") == "testing":
+    mailer = settings.get("sw_gremien.mailer", "smtp")
+    if mailer == "testing":
         config.include("pyramid_mailer.testing")
-    elif settings.get("sw_gremien.mailer") == "debug":
+    elif mailer == "debug":
         config.include("pyramid_mailer.debug")
     else:
         config.include("pyramid_mailer")

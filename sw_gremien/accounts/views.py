@@ -128,6 +128,7 @@ class PasswordForgottenView(FormView):
                 _("Reset your password for the Stuttgarter Weg"),
                 "accounts/mail_password_reset.txt.jinja2",
                 {"user": user, "link": public_url(request, "password_set", token=token)},
+                locale=user.locale,
             )
         # The same answer whether the account exists or not: nobody learns who has one.
         self.flash(
@@ -257,6 +258,7 @@ def send_invitation(request, user: User) -> None:
         _("Your access to the committee system of the Stuttgarter Weg"),
         "accounts/mail_invitation.txt.jinja2",
         {"user": user, "inviter": request.user, "link": public_url(request, "password_set", token=token)},
+        locale=user.locale,
     )
     services.record_event(request.dbsession, user, "invited", actor=request.user, ip_address=request.remote_addr)
 

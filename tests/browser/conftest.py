@@ -16,6 +16,7 @@ or SW_GREMIEN_REQUIRE_BROWSER=1, where they fail instead.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 import warnings
@@ -66,6 +67,9 @@ def chromium_path() -> str:
 
 def missing_prerequisites() -> list[str]:
     missing = []
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("the Python package playwright (install it with `pip install -e '.[dev]'`, "
+                       "or `make setup`)")
     chromium = chromium_path()
     if not (os.path.isfile(chromium) and os.access(chromium, os.X_OK)):
         missing.append(f"Chromium ({chromium}; install it with `apt-get install chromium` "
