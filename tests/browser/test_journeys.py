@@ -56,17 +56,20 @@ def test_anonymous_visitor(page, live_server):
     page.goto("/")
     switch = page.locator("header a[hreflang='en']")
     assert switch.get_attribute("lang") == "en"
-    switch.click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    with page.expect_navigation():
+        switch.click()
+    assert html_lang(page) == "en"
     assert page.url == live_server.url + "/"
     assert page.locator("h1").inner_text() == HOME_HEADING
+    assert HOME_HEADING != live_server.translate(HOME_HEADING, "de"), "the switch changed no text"
     assert page.locator("header a[hreflang='en']").count() == 0
     assert_accessible(page)
 
     page.goto("/gremien")  # the choice sticks
     assert html_lang(page) == "en"
-    page.click("header a[hreflang='de']")
-    page.wait_for_function("document.documentElement.lang === 'de'")
+    with page.expect_navigation():
+        page.click("header a[hreflang='de']")
+    assert html_lang(page) == "de"
     assert page.url.endswith("/gremien")
     assert page.locator("h1").inner_text() == live_server.translate("Bodies", "de")
     assert_accessible(page)
