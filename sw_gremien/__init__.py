@@ -42,6 +42,7 @@ def main(global_config, **settings):
         config.include(".rendering")
         config.include(".mail")
         config.include(".headers")
+        config.include(".workflow")
         config.include(".routes")
         config.include(".errors")
         config.include(".views")
@@ -51,4 +52,5 @@ def main(global_config, **settings):
         config.scan(".views")
         config.scan(".accounts.views")
         config.scan(".bodies.views")
+        config.scan(".workflow.views")
     return config.make_wsgi_app()

@@ -10,5 +10,6 @@ from sw_gremien.accounts.models import (  # noqa: F401
 )
 from sw_gremien.bodies.models import Body, Membership  # noqa: F401
 from sw_gremien.db import Base
+from sw_gremien.workflow.models import WorkflowEvent  # noqa: F401
 
 metadata = Base.metadata

@@ -3,6 +3,7 @@ missing one is a 404 before any view runs, and the view declares only its permis
 
 from sw_gremien.accounts.resources import UserResource
 from sw_gremien.bodies.resources import BodyResource, MembershipResource, body_list_factory
+from sw_gremien.workflow.resources import WorkflowDefinitionResource, WorkflowObjectResource
 
 
 def includeme(config):
@@ -35,3 +36,11 @@ def includeme(config):
         "/gremien/{slug}/mitglieder/{membership_id:\\d+}/bearbeiten",
         factory=MembershipResource,
     )
+
+    config.add_route(
+        "workflow_fire",
+        "/ablauf/{object_type}/{object_id:\\d+}/{trigger}",
+        factory=WorkflowObjectResource,
+    )
+    config.add_route("workflows", "/verwaltung/ablaeufe")
+    config.add_route("workflow", "/verwaltung/ablaeufe/{name}", factory=WorkflowDefinitionResource)

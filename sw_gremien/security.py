@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 
 from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
+from pyramid.interfaces import ISecurityPolicy
 from pyramid.request import RequestLocalCache
 from sqlalchemy import select
 
@@ -28,6 +29,11 @@ class Permissions(enum.StrEnum):
     VIEW_BODY_CONTACTS = "view-body-contacts"
     MANAGE_BODIES = "manage-bodies"
     MANAGE_USERS = "manage-users"
+    VIEW_WORKFLOWS = "view-workflows"
+    # On workflow objects, granted by their state (sw_gremien.workflow.engine.workflow_acl).
+    VIEW_OBJECT = "view-object"
+    EDIT_OBJECT = "edit-object"
+    FIRE_TRANSITION = "fire-transition"
     # The default permission: never granted, so a view without a declared one is refused.
     DENY_BY_DEFAULT = "deny-by-default"
 
@@ -113,7 +119,8 @@ class Root:
     __acl__ = [
         (Allow, Everyone, Permissions.PUBLIC),
         (Allow, Authenticated, Permissions.AUTHENTICATED),
-        (Allow, ADMIN_PRINCIPAL, (Permissions.MANAGE_BODIES, Permissions.MANAGE_USERS)),
+        (Allow, ADMIN_PRINCIPAL,
+         (Permissions.MANAGE_BODIES, Permissions.MANAGE_USERS, Permissions.VIEW_WORKFLOWS)),
     ]
 
     def __init__(self, request):
@@ -135,6 +142,11 @@ def includeme(config):
     config.set_default_csrf_options(require_csrf=True)
     config.add_request_method(lambda request: request.identity, "user", property=True)
     config.add_request_method(can, "can")
+    config.add_request_method(
+        lambda request: request.registry.getUtility(ISecurityPolicy).principals(request),
+        "principals",
+        property=True,
+    )
 
 
 __all__ = ["Permissions", "SecurityPolicy", "Root", "MembershipRole"]
