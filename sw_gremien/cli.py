@@ -4,6 +4,7 @@
     sw-gremien [-c development.ini] seed-demo
     sw-gremien [-c production.ini] create-admin EMAIL "NAME"
     sw-gremien [-c production.ini] purge
+    sw-gremien benchmark workflow [--fires 1000] [--database URL]
 """
 
 from __future__ import annotations
@@ -91,6 +92,14 @@ def cmd_purge(settings, args) -> int:
     return 0
 
 
+def cmd_benchmark(settings, args) -> int:
+    from sw_gremien.benchmark import print_results, run_workflow_benchmark
+
+    results = run_workflow_benchmark(args.database, fires=args.fires)
+    print_results(f"Workflow-Benchmark ({results['database']}, {args.fires} Übergänge)", results)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="sw-gremien", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -103,6 +112,11 @@ def main(argv=None) -> int:
     admin.add_argument("name")
     admin.set_defaults(func=cmd_create_admin)
     sub.add_parser("purge", help="delete expired sessions and old login attempts").set_defaults(func=cmd_purge)
+    bench = sub.add_parser("benchmark", help="measure and print timings")
+    bench.add_argument("what", choices=["workflow"])
+    bench.add_argument("--fires", type=int, default=1000)
+    bench.add_argument("--database", help="database URL (default: a temporary SQLite file)")
+    bench.set_defaults(func=cmd_benchmark)
     args = parser.parse_args(argv)
     return args.func(_settings(args.config), args)
 

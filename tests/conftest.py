@@ -64,6 +64,10 @@ def engine(database_url, app_settings):
     reset_database(engine)
     with engine.begin() as connection:
         migrate.upgrade(connection=connection)
+        # The engine's test object: a table of the tests, not of the application's schema.
+        from tests.workflow_support import TestBase
+
+        TestBase.metadata.create_all(connection)
     yield engine
     engine.dispose()
 
