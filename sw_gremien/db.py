@@ -73,12 +73,19 @@ def get_engine(settings: dict, prefix: str = "sqlalchemy.") -> Engine:
     return engine
 
 
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, connection_record):
         # pysqlite's own transaction handling would defer BEGIN until the first write; let
         # SQLAlchemy emit BEGIN so SAVEPOINTs and isolation behave as on PostgreSQL.
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() knows only ASCII; searches for "Özlem" need the Unicode one
+        # that PostgreSQL has.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")

@@ -179,3 +179,16 @@ def test_an_ended_membership_no_longer_counts(testapp, dbsession):
     MembershipFactory(body=ended.body)
     login(testapp, ended.user)
     assert "mailto:" not in testapp.get(f"/gremien/{ended.body.slug}").text
+
+
+def test_colander_and_deform_speak_german(testapp, dbsession):
+    """Their own catalogues are wired in: "Required" and the error summary come in German,
+    and in English after the switch."""
+    login(testapp, AdminFactory())
+    form = testapp.get("/gremien/neu").forms["body"]
+    response = form.submit("save", status=422)
+    assert "Pflichtangabe" in response.text
+    assert "Es gab ein Problem mit Ihren Angaben" in response.text
+    testapp.get("/sprache/en")
+    response = testapp.get("/gremien/neu").forms["body"].submit("save", status=422)
+    assert "Required" in response.text and "There was a problem with your submission" in response.text
