@@ -98,6 +98,22 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+# The largest value of an integer primary key (PostgreSQL's 32-bit ``integer``).
+MAX_ID = 2**31 - 1
+
+
+def get_by_id(dbsession, model, raw_id):
+    """The row with this id from a URL, or None; ids beyond the column's range find nothing
+    instead of making the database fail."""
+    try:
+        object_id = int(raw_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < object_id <= MAX_ID:
+        return None
+    return dbsession.get(model, object_id)
+
+
 def get_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 

@@ -3,10 +3,8 @@
 from pyramid.httpexceptions import HTTPNotFound
 
 from sw_gremien.accounts.models import User
-from sw_gremien.security import Root
-
-# The largest value of the integer primary key (PostgreSQL's 32-bit ``integer``).
-MAX_ID = 2**31 - 1
+from sw_gremien.db import get_by_id
+from sw_gremien.security import Permissions, Root
 
 
 class UserResource:
@@ -17,9 +15,11 @@ class UserResource:
     def __init__(self, request):
         self.request = request
         self.__parent__ = Root(request)
-        user_id = int(request.matchdict["user_id"])
-        # Beyond the integer column's range the database would fail instead of finding nothing.
-        user = request.dbsession.get(User, user_id) if user_id <= MAX_ID else None
-        if user is None:
+        self.user = None
+        # Only the office learns whether an account exists: everyone else meets the
+        # permission check (login or 403) whatever the id.
+        if not request.has_permission(Permissions.MANAGE_USERS, self.__parent__):
+            return
+        self.user = get_by_id(request.dbsession, User, request.matchdict["user_id"])
+        if self.user is None:
             raise HTTPNotFound()
-        self.user = user

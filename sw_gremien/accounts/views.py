@@ -43,8 +43,16 @@ ACCOUNT_EVENT_LABELS = {
 
 
 def safe_came_from(value: str | None, request) -> str:
-    """Only a path on this site: never an open redirect to somewhere else."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+    """Only a path on this site: never an open redirect to somewhere else. Backslashes and
+    control characters are refused too: browsers drop tabs and read backslashes as slashes,
+    which would turn such a path into "//another-host"."""
+    if (
+        value
+        and value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and not any(ord(ch) < 32 or ord(ch) == 127 for ch in value)
+    ):
         return value
     return request.route_path("home")
 

@@ -12,6 +12,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from sqlalchemy import select
 
 from sw_gremien.bodies.models import Body, Membership
+from sw_gremien.db import get_by_id
 from sw_gremien.security import ADMIN_PRINCIPAL, Permissions, Root, body_principal
 
 
@@ -40,7 +41,7 @@ class BodyResource:
 class MembershipResource(BodyResource):
     def __init__(self, request):
         super().__init__(request)
-        membership = request.dbsession.get(Membership, int(request.matchdict["membership_id"]))
+        membership = get_by_id(request.dbsession, Membership, request.matchdict["membership_id"])
         if membership is None or membership.body_id != self.body.id:
             raise HTTPNotFound()
         self.membership = membership

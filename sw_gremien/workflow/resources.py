@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pyramid.httpexceptions import HTTPNotFound
 
+from sw_gremien.db import get_by_id
 from sw_gremien.security import Root
 from sw_gremien.workflow.engine import workflow_acl
 
@@ -18,7 +19,7 @@ class WorkflowObjectResource:
             model = request.registry["workflow_types"].get(request.matchdict["object_type"])
             if model is None:
                 raise HTTPNotFound()
-            obj = request.dbsession.get(model, int(request.matchdict["object_id"]))
+            obj = get_by_id(request.dbsession, model, request.matchdict["object_id"])
             if obj is None:
                 raise HTTPNotFound()
         self.object = obj

@@ -105,3 +105,37 @@ def test_body_page_is_public_but_members_need_login(testapp, dbsession):
     MembershipFactory(body=public_body, user=UserFactory(display_name="Max Öffentlich"))
     response = testapp.get(f"/gremien/{public_body.slug}")
     assert "Max Öffentlich" in response.text
+
+
+def test_unknown_user_ids_are_not_revealed_to_outsiders(testapp, dbsession):
+    """Whether an account exists is the office's knowledge: others get the login (or 403)
+    whatever the id, the office gets 404 for a missing one."""
+    from tests.factories import AdminFactory
+
+    response = testapp.get("/verwaltung/benutzer/987654", status=302)
+    assert "/login" in response.location
+    login(testapp, MembershipFactory().user)
+    testapp.get("/verwaltung/benutzer/987654", status=403)
+    testapp.get("/logout")
+    login(testapp, AdminFactory())
+    testapp.get("/verwaltung/benutzer/987654", status=404)
+    testapp.get("/verwaltung/benutzer/99999999999999999999", status=404)
+
+
+def test_ids_beyond_the_integer_range_are_not_found(testapp, dbsession):
+    from tests.factories import AdminFactory
+
+    body = BodyFactory()
+    login(testapp, AdminFactory())
+    testapp.get(f"/gremien/{body.slug}/mitglieder/99999999999999999999/bearbeiten", status=404)
+
+
+@pytest.mark.parametrize("came_from", ["/\t/evil.example", "/\n/evil.example", "/\\evil.example"])
+def test_came_from_with_control_characters_goes_home(testapp, dbsession, came_from):
+    user = UserFactory()
+    page = testapp.get("/login", params={"came_from": came_from})
+    form = page.forms["login"]
+    form["email"] = user.email
+    form["password"] = "richtiges-Passwort-123"
+    response = form.submit("login", status=302)
+    assert response.location in ("http://localhost/", "/")
