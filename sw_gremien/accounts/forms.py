@@ -129,7 +129,7 @@ def deferred_unique_email(node, kw):
     def validate(node, value):
         colander.Email(msg=_("Please enter a valid e-mail address."))(node, value)
         if email_taken(dbsession, value, except_user=editing):
-            raise colander.Invalid(node, _("There already is an account with this e-mail address."))
+            raise colander.Invalid(node, _("There is already an account with this e-mail address."))
 
     return validate
 

@@ -25,7 +25,7 @@ from sw_gremien.accounts.forms import (
 from sw_gremien.accounts.models import AccountEvent, TokenPurpose, User
 from sw_gremien.bodies.models import Membership
 from sw_gremien.forms import FormView, form_counter
-from sw_gremien.i18n import _, get_localizer_for, set_locale_cookie
+from sw_gremien.i18n import _, get_localizer_for, pluralize, set_locale_cookie
 from sw_gremien.mail import public_url, send_mail
 from sw_gremien.security import Permissions
 
@@ -79,9 +79,13 @@ class LoginView(FormView):
             request.response.status = 429
             return self._refuse(
                 appstruct,
-                _(
+                pluralize(
+                    request,
+                    "Too many failed login attempts. For your protection, logging in is paused: "
+                    "please try again in ${minutes} minute or reset your password.",
                     "Too many failed login attempts. For your protection, logging in is paused: "
                     "please try again in ${minutes} minutes or reset your password.",
+                    minutes,
                     mapping={"minutes": minutes},
                 ),
             )

@@ -138,7 +138,7 @@ def deferred_membership_validator(node, kw):
             value["end_date"],
             except_id=editing.id if editing else None,
         ):
-            exc["user_id"] = _("This person already is a member of this body during this period.")
+            exc["user_id"] = _("This person is already a member of this body during this period.")
         if exc.children:
             raise exc
 

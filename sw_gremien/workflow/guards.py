@@ -95,7 +95,7 @@ def financing_balanced(obj, request) -> list:
 def small_grant(obj, request) -> list:
     if obj.qualifies_as_small_grant(request):
         return []
-    return [_("The requested amount exceeds the limit for small grants decided by the office.")]
+    return [_("The requested amount exceeds the limit up to which the office decides on small grants.")]
 
 
 @guard("fund_has_free_balance")
