@@ -49,7 +49,9 @@ class FormView:
     schema: type[colander.Schema]
     buttons: tuple = (deform.Button("save", _("Save")),)
     form_id = "form"
-    cancel_route: str | None = None
+    # Deform would put the cursor into the first field of every form, which makes screen
+    # readers skip the page's heading; only the login form asks for it.
+    focus = "off"
 
     def __init__(self, context, request):
         self.context = context
@@ -80,7 +82,8 @@ class FormView:
             deform.Button(b.name, translate(b.title), type=b.type, css_class=b.css_class)
             for b in self.buttons
         ]
-        return deform.Form(schema, buttons=buttons, formid=self.form_id, counter=form_counter(self.request))
+        return deform.Form(schema, buttons=buttons, formid=self.form_id, focus=self.focus,
+                           counter=form_counter(self.request))
 
     def render(self, form_html: str):
         values = {"form": form_html}

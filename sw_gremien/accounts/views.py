@@ -62,6 +62,7 @@ class LoginView(FormView):
     schema = LoginSchema
     buttons = (deform.Button("login", _("Log in")),)
     form_id = "login"
+    focus = "on"
 
     def appstruct(self):
         return {"came_from": self.request.params.get("came_from", "")}
@@ -195,7 +196,8 @@ class AccountView(FormView):
     def _password_form(self):
         schema = ChangePasswordSchema().bind(request=self.request, user=self.request.user)
         button = deform.Button("change_password", self.request.localizer.translate(_("Change password")))
-        return deform.Form(schema, buttons=[button], formid="password", counter=form_counter(self.request))
+        return deform.Form(schema, buttons=[button], formid="password", focus="off",
+                           counter=form_counter(self.request))
 
     def __call__(self):
         if self.request.method == "POST" and "change_password" in self.request.POST:
