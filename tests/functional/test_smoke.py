@@ -13,3 +13,8 @@ def test_login_and_logout(testapp, dbsession):
     login(testapp, user)
     page = testapp.get("/konto")
     assert user.email in page.text
+
+
+def test_only_the_login_form_takes_the_focus(testapp, dbsession):
+    assert testapp.get("/login").html.find("input", {"name": "email"}).has_attr("autofocus")
+    assert not testapp.get("/passwort-vergessen").html.find("input", {"name": "email"}).has_attr("autofocus")
