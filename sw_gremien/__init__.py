@@ -20,6 +20,7 @@ ENVIRONMENT_SETTINGS = {
     "SW_GREMIEN_MAIL_PASSWORD": "mail.password",
     "SW_GREMIEN_MAIL_SENDER": "mail.default_sender",
     "SW_GREMIEN_PUBLIC_URL": "sw_gremien.public_url",
+    "SW_GREMIEN_UPLOAD_DIR": "sw_gremien.upload_dir",
 }
 
 
@@ -48,9 +49,12 @@ def main(global_config, **settings):
         config.include(".views")
         config.include(".accounts")
         config.include(".bodies")
+        config.include(".documents")
+        config.include(".proposals")
         config.scan(".errors")
         config.scan(".views")
         config.scan(".accounts.views")
         config.scan(".bodies.views")
         config.scan(".workflow.views")
+        config.scan(".proposals.views")
     return config.make_wsgi_app()

@@ -2,6 +2,7 @@
 
     sw-gremien [-c development.ini] migrate
     sw-gremien [-c development.ini] seed-demo
+    sw-gremien [-c production.ini] seed-structure
     sw-gremien [-c production.ini] create-admin EMAIL "NAME"
     sw-gremien [-c production.ini] purge
     sw-gremien benchmark workflow [--fires 1000] [--database URL]
@@ -59,6 +60,16 @@ def cmd_seed_demo(settings, args) -> int:
     return 0
 
 
+def cmd_seed_structure(settings, args) -> int:
+    from sw_gremien.demo import seed_structure
+
+    dbsession, _engine = _dbsession(settings)
+    with transaction.manager:
+        bodies = seed_structure(dbsession)
+    print(f"{len(bodies)} Gremien und die Vorlagenarten sind angelegt.")
+    return 0
+
+
 def cmd_create_admin(settings, args) -> int:
     from sw_gremien.accounts import services
     from sw_gremien.accounts.models import GlobalRole
@@ -107,6 +118,8 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply the database migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("seed-demo", help="create the demo bodies and people").set_defaults(func=cmd_seed_demo)
+    sub.add_parser("seed-structure", help="create the six bodies and the proposal types (no people)"
+                   ).set_defaults(func=cmd_seed_structure)
     admin = sub.add_parser("create-admin", help="create an office account (password from stdin)")
     admin.add_argument("email")
     admin.add_argument("name")

@@ -14,6 +14,7 @@ from sw_gremien.accounts.models import GlobalRole, User
 from sw_gremien.accounts.services import hash_password
 from sw_gremien.bodies.models import Body, BodyKind, Membership, MembershipRole, Rhythm
 from sw_gremien.bodies.services import slugify
+from sw_gremien.proposals.models import ConsultationRole, ProposalType, ProposalTypeStep
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
 DEMO_DOMAIN = "stuttgart.example"
@@ -90,14 +91,27 @@ def _get_or_create_user(dbsession, email, name, password_hash, global_role=None)
     return user
 
 
-def seed_demo(dbsession) -> list[Login]:
-    password_hash = hash_password(DEMO_PASSWORD)
-    logins: list[Login] = []
+# The proposal types of the Stuttgarter Weg with their default paths. None stands for the
+# proposal's own working group.
+PROPOSAL_TYPES = (
+    ("Strategische Vorlage", False, "Strategische Entscheidung: Vorberatung in der Arbeitsgruppe, "
+     "Entscheidung in der Lenkungsgruppe gesellschaftliche Integration, Kenntnisnahme im "
+     "Internationalen Ausschuss.",
+     ((None, ConsultationRole.PRELIMINARY), ("LG-GI", ConsultationRole.DECISION), ("IA", ConsultationRole.NOTICE))),
+    ("Vorlage Pakt für Integration", False, "Vorberatung in der Arbeitsgruppe, Entscheidung in der "
+     "Lenkungsgruppe für den Pakt für Integration.",
+     ((None, ConsultationRole.PRELIMINARY), ("LG-PI", ConsultationRole.DECISION))),
+    ("Arbeitsgruppen-Angelegenheit", False, "Entscheidet die Arbeitsgruppe selbst.",
+     ((None, ConsultationRole.DECISION),)),
+    ("Information", True, "Zur Kenntnisnahme im Internationalen Ausschuss.",
+     (("IA", ConsultationRole.NOTICE),)),
+)
 
-    office_email = f"{OFFICE[0]}@{DEMO_DOMAIN}"
-    _get_or_create_user(dbsession, office_email, OFFICE[1], password_hash, GlobalRole.ADMIN)
-    logins.append(Login(office_email, OFFICE[1], "Geschäftsstelle (Administration)"))
 
+def seed_structure(dbsession) -> dict[str, Body]:
+    """The real structure: the six bodies and the proposal types. Idempotent; used by the
+    demo and by a fresh production installation (``sw-gremien seed-structure``)."""
+    bodies: dict[str, Body] = {}
     for position, seed in enumerate(BODIES, start=1):
         body = dbsession.scalar(select(Body).where(Body.short_name == seed.short_name))
         if body is None:
@@ -106,6 +120,30 @@ def seed_demo(dbsession) -> list[Login]:
                         description=seed.description, position=position, notice_period_days=7)
             dbsession.add(body)
             dbsession.flush()
+        bodies[seed.short_name] = body
+    for position, (name, informational, description, steps) in enumerate(PROPOSAL_TYPES, start=1):
+        if dbsession.scalar(select(ProposalType.id).where(ProposalType.name == name)) is not None:
+            continue
+        dbsession.add(ProposalType(
+            name=name, informational=informational, description=description, position=position,
+            steps=[ProposalTypeStep(position=i, role=role, body_id=bodies[short].id if short else None)
+                   for i, (short, role) in enumerate(steps, start=1)],
+        ))
+    dbsession.flush()
+    return bodies
+
+
+def seed_demo(dbsession) -> list[Login]:
+    password_hash = hash_password(DEMO_PASSWORD)
+    logins: list[Login] = []
+
+    office_email = f"{OFFICE[0]}@{DEMO_DOMAIN}"
+    _get_or_create_user(dbsession, office_email, OFFICE[1], password_hash, GlobalRole.ADMIN)
+    logins.append(Login(office_email, OFFICE[1], "Geschäftsstelle (Administration)"))
+
+    bodies = seed_structure(dbsession)
+    for seed in BODIES:
+        body = bodies[seed.short_name]
         for role, person in zip(ROLE_PREFIX, seed.people, strict=True):
             email = f"{ROLE_PREFIX[role]}.{body.slug}@{DEMO_DOMAIN}"
             user = _get_or_create_user(dbsession, email, person, password_hash)

@@ -29,10 +29,10 @@ def queue_message(request, message: Message) -> None:
     request.tm.get().addAfterCommitHook(_deliver_after_commit, args=(mailer, message))
 
 
-def send_mail(request, recipients: list[str], subject, template: str, values: dict,
-              locale: str | None = None) -> None:
-    """Render ``templates/<template>`` as the plain-text body, in the recipient's language
-    when given, and queue the message for after the commit."""
+def render_mail(request, recipients: list[str], subject, template: str, values: dict,
+                locale: str | None = None) -> tuple[Message, str]:
+    """The message with ``templates/<template>`` as its plain-text body, rendered in the
+    recipient's language when given."""
     previous = request.localizer
     if locale is not None and locale != request.locale_name:
         request.localizer = get_localizer_for(request, locale)
@@ -47,6 +47,13 @@ def send_mail(request, recipients: list[str], subject, template: str, values: di
         body=body,
         sender=request.registry.settings["mail.default_sender"],
     )
+    return message, body
+
+
+def send_mail(request, recipients: list[str], subject, template: str, values: dict,
+              locale: str | None = None) -> None:
+    """Render and queue a mail for after the commit."""
+    message, _body = render_mail(request, recipients, subject, template, values, locale)
     queue_message(request, message)
 
 

@@ -10,6 +10,17 @@ from sw_gremien.accounts.models import (  # noqa: F401
 )
 from sw_gremien.bodies.models import Body, Membership  # noqa: F401
 from sw_gremien.db import Base
+from sw_gremien.documents.models import Attachment  # noqa: F401
+from sw_gremien.notifications.models import Notification  # noqa: F401
+from sw_gremien.proposals.models import (  # noqa: F401
+    Consultation,
+    Proposal,
+    ProposalAuthor,
+    ProposalDistrict,
+    ProposalType,
+    ProposalTypeStep,
+    ReferenceCounter,
+)
 from sw_gremien.workflow.models import WorkflowEvent  # noqa: F401
 
 metadata = Base.metadata

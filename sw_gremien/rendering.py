@@ -45,6 +45,13 @@ def template_globals(event) -> None:
     event["format_number"] = lambda value: i18n.format_number(value, locale)
     event["format_money"] = lambda value: i18n.format_money(value, locale)
     event["translate"] = lambda message, mapping=None: i18n.translate(request, message, mapping)
+    event["unread_notifications"] = lambda: _unread_notifications(request)
+
+
+def _unread_notifications(request) -> int:
+    from sw_gremien.notifications.services import unread_count
+
+    return unread_count(request.dbsession, request.user) if request.user is not None else 0
 
 
 def includeme(config):

@@ -3,6 +3,7 @@ missing one is a 404 before any view runs, and the view declares only its permis
 
 from sw_gremien.accounts.resources import UserResource
 from sw_gremien.bodies.resources import BodyResource, MembershipResource, body_list_factory
+from sw_gremien.proposals.resources import ProposalResource, ProposalTypeResource
 from sw_gremien.workflow.resources import WorkflowDefinitionResource, WorkflowObjectResource
 
 
@@ -44,3 +45,21 @@ def includeme(config):
     )
     config.add_route("workflows", "/verwaltung/ablaeufe")
     config.add_route("workflow", "/verwaltung/ablaeufe/{name}", factory=WorkflowDefinitionResource)
+
+    config.add_route("desk", "/schreibtisch")
+    config.add_route("notifications", "/benachrichtigungen")
+    config.add_route("proposals", "/vorlagen")
+    config.add_route("proposal_add", "/vorlagen/neu")
+    config.add_route("proposal", "/vorlagen/{proposal_id:\\d+}", factory=ProposalResource)
+    config.add_route("proposal_edit", "/vorlagen/{proposal_id:\\d+}/bearbeiten", factory=ProposalResource)
+    config.add_route("proposal_path", "/vorlagen/{proposal_id:\\d+}/beratungsfolge", factory=ProposalResource)
+    config.add_route("proposal_print", "/vorlagen/{proposal_id:\\d+}/druck", factory=ProposalResource)
+    config.add_route("proposal_attachments", "/vorlagen/{proposal_id:\\d+}/anlagen", factory=ProposalResource)
+    config.add_route("proposal_attachment", "/vorlagen/{proposal_id:\\d+}/anlagen/{attachment_id:\\d+}",
+                     factory=ProposalResource)
+    config.add_route("proposal_attachment_delete",
+                     "/vorlagen/{proposal_id:\\d+}/anlagen/{attachment_id:\\d+}/entfernen",
+                     factory=ProposalResource)
+    config.add_route("proposal_types", "/verwaltung/vorlagenarten")
+    config.add_route("proposal_type_add", "/verwaltung/vorlagenarten/neu")
+    config.add_route("proposal_type_edit", "/verwaltung/vorlagenarten/{type_id:\\d+}", factory=ProposalTypeResource)

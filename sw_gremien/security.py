@@ -30,6 +30,8 @@ class Permissions(enum.StrEnum):
     MANAGE_BODIES = "manage-bodies"
     MANAGE_USERS = "manage-users"
     VIEW_WORKFLOWS = "view-workflows"
+    MANAGE_PROPOSAL_TYPES = "manage-proposal-types"
+    EDIT_PATH = "edit-consultation-path"
     # On workflow objects, granted by their state (sw_gremien.workflow.engine.workflow_acl).
     VIEW_OBJECT = "view-object"
     EDIT_OBJECT = "edit-object"
@@ -39,6 +41,8 @@ class Permissions(enum.StrEnum):
 
 
 ADMIN_PRINCIPAL = f"role:{GlobalRole.ADMIN}"
+# Held by everyone with a current membership in any body.
+COMMITTEE_PRINCIPAL = "group:committee"
 
 
 def user_principal(user_id: int) -> str:
@@ -54,6 +58,8 @@ def principals_for(user: User, memberships: list[Membership]) -> list[str]:
     principals = [Everyone, Authenticated, user_principal(user.id)]
     if user.global_role:
         principals.append(f"role:{user.global_role}")
+    if memberships:
+        principals.append(COMMITTEE_PRINCIPAL)
     for membership in memberships:
         principals.append(body_principal(membership.body_id))
         principals.append(body_principal(membership.body_id, membership.role))
@@ -120,7 +126,8 @@ class Root:
         (Allow, Everyone, Permissions.PUBLIC),
         (Allow, Authenticated, Permissions.AUTHENTICATED),
         (Allow, ADMIN_PRINCIPAL,
-         (Permissions.MANAGE_BODIES, Permissions.MANAGE_USERS, Permissions.VIEW_WORKFLOWS)),
+         (Permissions.MANAGE_BODIES, Permissions.MANAGE_USERS, Permissions.VIEW_WORKFLOWS,
+          Permissions.MANAGE_PROPOSAL_TYPES)),
     ]
 
     def __init__(self, request):

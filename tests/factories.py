@@ -10,6 +10,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from sw_gremien.accounts.models import GlobalRole, User
 from sw_gremien.accounts.services import hash_password
 from sw_gremien.bodies.models import Body, BodyKind, Membership, MembershipRole, Rhythm
+from sw_gremien.proposals.models import ProposalType, ProposalTypeStep
 
 PASSWORD = "richtiges-Passwort-123"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
@@ -76,3 +77,45 @@ class MembershipFactory(BaseFactory):
     start_date = dt.date(2024, 1, 1)
     end_date = None
     note = ""
+
+
+class ProposalTypeFactory(BaseFactory):
+    """A type whose default path is: the own working group decides."""
+
+    class Meta:
+        model = ProposalType
+
+    name = factory.Sequence(lambda n: f"Vorlagenart {n}")
+    description = ""
+    informational = False
+    active = True
+    position = factory.Sequence(lambda n: n)
+
+
+def proposal_type(steps=(("origin", "decision"),), informational=False, **kw):
+    """A proposal type with the given default path; "origin" is the own working group."""
+    proposal_type = ProposalTypeFactory(informational=informational, **kw)
+    proposal_type.steps = [
+        ProposalTypeStep(position=i, role=role, body_id=None if body == "origin" else body.id)
+        for i, (body, role) in enumerate(steps, start=1)
+    ]
+    ProposalTypeFactory._meta.sqlalchemy_session.flush()
+    return proposal_type
+
+
+def proposal(author, body, type_=None, complete=True, **fields):
+    """A draft written through the service, as the app writes one."""
+    from sw_gremien.proposals import services
+
+    session = ProposalTypeFactory._meta.sqlalchemy_session
+    values = dict(
+        subject="Ehrenamtliche bieten Sprachcafés an." if complete else "",
+        resolution="Die Arbeitsgruppe beschließt die Sprachcafés." if complete else "",
+        reasoning="Sprache verbindet." if complete else "",
+        districts={"mitte", "nord"} if complete else set(),
+        cost_estimate=None,
+    )
+    values.update(fields)
+    title = values.pop("title", "Sprachcafés in allen Bezirken")
+    return services.create_proposal(session, author=author, origin_body=body,
+                                    proposal_type=type_ or proposal_type(), title=title, **values)

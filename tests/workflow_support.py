@@ -84,12 +84,14 @@ class Specimen(WorkflowMixin, TestBase):
 
 # A principal set per symbolic role, for a specimen with author 1, applicant 2 and body 7.
 AUTHOR_ID, APPLICANT_ID, BODY_ID, STRANGER_ID = 1, 2, 7, 3
+COMMITTEE = "group:committee"
 ROLE_PRINCIPALS = {
     Role.AUTHOR: [f"user:{AUTHOR_ID}"],
     Role.APPLICANT: [f"user:{APPLICANT_ID}"],
-    Role.BODY_MEMBER: [f"user:{STRANGER_ID}", body_principal(BODY_ID), body_principal(BODY_ID, "member")],
-    Role.BODY_SECRETARY: [f"user:{STRANGER_ID}", body_principal(BODY_ID), body_principal(BODY_ID, "secretary")],
-    Role.BODY_CHAIR: [f"user:{STRANGER_ID}", body_principal(BODY_ID), body_principal(BODY_ID, "chair")],
+    Role.BODY_MEMBER: [f"user:{STRANGER_ID}", COMMITTEE, body_principal(BODY_ID), body_principal(BODY_ID, "member")],
+    Role.BODY_SECRETARY: [f"user:{STRANGER_ID}", COMMITTEE, body_principal(BODY_ID), body_principal(BODY_ID, "secretary")],
+    Role.BODY_CHAIR: [f"user:{STRANGER_ID}", COMMITTEE, body_principal(BODY_ID), body_principal(BODY_ID, "chair")],
+    Role.COMMITTEE: [f"user:{STRANGER_ID}", COMMITTEE, body_principal(99)],
     Role.OFFICE: [f"user:{STRANGER_ID}", "role:admin"],
     Role.AUTHENTICATED: [f"user:{STRANGER_ID}"],
     Role.PUBLIC: [],

@@ -100,6 +100,9 @@ class LoginView(FormView):
         services.clear_login_failures(dbsession, email)
         user.last_login_at = services.utcnow()
         remember(request, user.id)
+        # Without a way back, the desk is where work starts.
+        if not appstruct["came_from"]:
+            return HTTPFound(request.route_path("desk"))
         return HTTPFound(safe_came_from(appstruct["came_from"], request))
 
     def _refuse(self, appstruct, message):

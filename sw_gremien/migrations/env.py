@@ -5,6 +5,7 @@ from sqlalchemy import engine_from_config, pool
 
 from sw_gremien import models
 from sw_gremien.db import database_url
+from sw_gremien.migrate import include_name
 
 config = context.config
 target_metadata = models.metadata
@@ -38,7 +39,7 @@ def run_migrations_online() -> None:
 def _run(connection) -> None:
     # Batch mode lets ALTER TABLE work on SQLite, which cannot alter constraints in place.
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      compare_type=True)
+                      compare_type=True, include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -30,6 +30,8 @@ class Role(enum.StrEnum):
     BODY_CHAIR = "body_chair"
     OFFICE = "office"
     APPLICANT = "applicant"
+    # Every current member of any body, and the office: the people of the Stuttgarter Weg.
+    COMMITTEE = "committee"
     AUTHENTICATED = "authenticated"
     PUBLIC = "public"
     # Transitions only the application fires (a meeting's results, a predecessor ending).
@@ -43,6 +45,7 @@ ROLE_LABELS = {
     Role.BODY_CHAIR: _("Chair of the body"),
     Role.OFFICE: _("Office"),
     Role.APPLICANT: _("Applicant"),
+    Role.COMMITTEE: _("Members of all bodies"),
     Role.AUTHENTICATED: _("Every logged-in user"),
     Role.PUBLIC: _("The public"),
     Role.SYSTEM: _("The system"),

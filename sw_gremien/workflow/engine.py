@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from sw_gremien.i18n import _
-from sw_gremien.security import ADMIN_PRINCIPAL, Permissions
+from sw_gremien.security import ADMIN_PRINCIPAL, COMMITTEE_PRINCIPAL, Permissions
 from sw_gremien.workflow import guards as guard_registry
 from sw_gremien.workflow.definitions import Role, Transition, Workflow
 from sw_gremien.workflow.models import WorkflowEvent
@@ -86,6 +86,7 @@ def role_principals(obj) -> dict[str, list[str]]:
     """Every symbolic role of the object with the principals that hold it."""
     mapping = {role: list(principals) for role, principals in obj.workflow_principals().items()}
     mapping[Role.OFFICE] = [ADMIN_PRINCIPAL]
+    mapping[Role.COMMITTEE] = [COMMITTEE_PRINCIPAL, ADMIN_PRINCIPAL]
     mapping[Role.AUTHENTICATED] = [Authenticated]
     mapping[Role.PUBLIC] = [Everyone]
     return mapping

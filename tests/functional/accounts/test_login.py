@@ -29,11 +29,11 @@ def test_login_page_shows_the_form(testapp, dbsession):
     assert page.html.find("input", {"name": "password"})["type"] == "password"
 
 
-def test_success_redirects_home_and_logs_in(testapp, dbsession):
+def test_success_redirects_to_the_desk_and_logs_in(testapp, dbsession):
     user = UserFactory()
     response = submit_login(testapp, user.email)
     assert response.status_int == 302
-    assert urlsplit(response.location).path == "/"
+    assert urlsplit(response.location).path == "/schreibtisch"
     page = testapp.get("/konto")
     assert page.status_int == 200
     assert user.email in page.text

@@ -4,7 +4,11 @@ One row per page; the roles are the people of one working group plus the office,
 initiative contact without memberships, and an anonymous visitor.
 """
 
+import re
+
 import pytest
+
+from tests import factories
 
 from sw_gremien.bodies.models import MembershipRole
 from tests.factories import AdminFactory, BodyFactory, MembershipFactory, UserFactory
@@ -16,6 +20,11 @@ OK, FORBIDDEN, LOGIN = 200, 403, "login"
 EVERYONE = dict.fromkeys(ROLES, OK)
 LOGGED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
 OFFICE_ONLY = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "office": OK}
+WRITERS = {**LOGGED_IN, "initiative": FORBIDDEN}  # members of a working group, and the office
+# The world's proposal is a draft of the member: its author and the office see and edit it,
+# the working group's secretary shapes its path.
+DRAFT_READERS = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "member": OK, "office": OK}
+PATH_EDITORS = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "secretary": OK, "office": OK}
 
 PAGES = {
     "/": EVERYONE,
@@ -33,6 +42,17 @@ PAGES = {
     "/verwaltung/benutzer/{user_id}": OFFICE_ONLY,
     "/verwaltung/ablaeufe": OFFICE_ONLY,
     "/verwaltung/ablaeufe/{name}": OFFICE_ONLY,
+    "/schreibtisch": LOGGED_IN,
+    "/benachrichtigungen": LOGGED_IN,
+    "/vorlagen": EVERYONE,
+    "/vorlagen/neu": WRITERS,
+    "/vorlagen/{proposal_id}": DRAFT_READERS,
+    "/vorlagen/{proposal_id}/bearbeiten": DRAFT_READERS,
+    "/vorlagen/{proposal_id}/druck": DRAFT_READERS,
+    "/vorlagen/{proposal_id}/beratungsfolge": PATH_EDITORS,
+    "/verwaltung/vorlagenarten": OFFICE_ONLY,
+    "/verwaltung/vorlagenarten/neu": OFFICE_ONLY,
+    "/verwaltung/vorlagenarten/{type_id}": OFFICE_ONLY,
 }
 
 
@@ -45,7 +65,8 @@ def world(dbsession):
         membership = MembershipFactory(body=body, role=MembershipRole(role))
         people[role] = membership.user
         memberships[role] = membership
-    return {"body": body, "people": people, "membership": memberships["member"]}
+    draft = factories.proposal(people["member"], body)
+    return {"body": body, "people": people, "membership": memberships["member"], "proposal": draft}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -57,6 +78,8 @@ def test_role_matrix(testapp, world, role):
         "membership_id": world["membership"].id,
         "user_id": world["people"]["member"].id,
         "name": "proposal",
+        "proposal_id": world["proposal"].id,
+        "type_id": world["proposal"].type_id,
     }
     answers = {}
     for pattern, expected_by_role in PAGES.items():
@@ -73,14 +96,15 @@ def test_role_matrix(testapp, world, role):
 def test_every_get_route_is_in_the_matrix(app):
     """A new page must be added to the matrix above."""
     # POST-only actions and token links are tested where they belong.
-    skipped = {"set_language", "logout", "password_set", "admin_user_invite", "workflow_fire"}
+    skipped = {"set_language", "logout", "password_set", "admin_user_invite", "workflow_fire",
+               "proposal_attachments", "proposal_attachment", "proposal_attachment_delete"}
     mapper = app.registry.queryUtility(__import__("pyramid.interfaces", fromlist=["IRoutesMapper"]).IRoutesMapper)
     covered = {pattern.replace("{slug}", "{slug}") for pattern in PAGES}
     missing = []
     for route in mapper.get_routes():
         if route.name.startswith("__") or route.name in skipped:
             continue
-        generic = route.pattern.replace("{user_id:\\d+}", "{user_id}").replace("{membership_id:\\d+}", "{membership_id}")
+        generic = re.sub(r"\{(\w+):[^}]+\}", r"{\1}", route.pattern)
         if generic not in covered:
             missing.append(route.pattern)
     assert not missing, f"pages missing from the role matrix: {missing}"

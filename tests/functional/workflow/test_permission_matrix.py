@@ -18,11 +18,14 @@ from tests.workflow_support import make_request, new_specimen, principals_for_ro
 
 WORKFLOWS = load_directory(workflows_dir(), guards.is_known)
 
-# The roles a person in each role also holds: a secretary is a member of the body, everyone
-# logged in is "authenticated", and everyone at all is "public".
+# The roles a person in each role also holds: a secretary is a member of the body, members and
+# the office belong to the committee people, everyone logged in is "authenticated", and
+# everyone at all is "public".
 IMPLIED = {
-    Role.BODY_SECRETARY: {Role.BODY_MEMBER},
-    Role.BODY_CHAIR: {Role.BODY_MEMBER},
+    Role.BODY_MEMBER: {Role.COMMITTEE},
+    Role.BODY_SECRETARY: {Role.BODY_MEMBER, Role.COMMITTEE},
+    Role.BODY_CHAIR: {Role.BODY_MEMBER, Role.COMMITTEE},
+    Role.OFFICE: {Role.COMMITTEE},
 }
 PEOPLE = [role for role in Role if role != Role.SYSTEM]
 
