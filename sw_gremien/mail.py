@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 
 from pyramid.renderers import render
+from pyramid.threadlocal import get_current_request
+from pyramid.threadlocal import manager as threadlocal_manager
 from pyramid_mailer import get_mailer
 from pyramid_mailer.message import Message
 
@@ -36,10 +38,17 @@ def render_mail(request, recipients: list[str], subject, template: str, values: 
     previous = request.localizer
     if locale is not None and locale != request.locale_name:
         request.localizer = get_localizer_for(request, locale)
+    # Templates translate through the current request; outside a web request (the CLI, a
+    # test) make this one current while rendering.
+    pushed = get_current_request() is not request
+    if pushed:
+        threadlocal_manager.push({"request": request, "registry": request.registry})
     try:
         body = render(template, dict(values), request=request)
         subject_text = translate(request, subject, values)
     finally:
+        if pushed:
+            threadlocal_manager.pop()
         request.localizer = previous
     message = Message(
         subject=subject_text,

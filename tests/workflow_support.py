@@ -7,6 +7,7 @@ to the application's schema.
 
 from __future__ import annotations
 
+import transaction
 from pyramid import testing
 from sqlalchemy import JSON, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -113,6 +114,10 @@ def make_request(app, dbsession, role: str = Role.PUBLIC, user=None):
     request.user = user
     request.workflows = app.registry["workflows"]
     request.locale_name = "de"
+    # Mail is queued on the request's transaction; this one is never committed, so nothing is
+    # sent from engine-level tests.
+    request.tm = transaction.TransactionManager(explicit=True)
+    request.tm.begin()
     return request
 
 

@@ -20,10 +20,15 @@ def body_list(request):
 
 @view_config(route_name="body", renderer="bodies/show.jinja2", permission=Permissions.PUBLIC)
 def body_show(context, request):
+    from sw_gremien.proposals.services import body_queue
+
     current, former = [], []
     if request.can(Permissions.VIEW_BODY_MEMBERS):
         current, former = services.memberships_of(request.dbsession, context.body, today())
+    # The consultations ready for this body's next agenda: for its members and the office.
+    queue = body_queue(request.dbsession, context.body.id) if request.can(Permissions.VIEW_BODY_CONTACTS) else None
     return {
+        "queue": queue,
         "body": context.body,
         "members": current,
         "former_members": former,
