@@ -278,5 +278,6 @@ def test_keyboard_reaches_every_field_with_visible_focus(new_page):
         style = page.evaluate_handle("document.activeElement").evaluate(FOCUS_STYLE)
         assert style["outline"] == "solid" and style["width"] >= 2, f"focus not visible on {label}: {style}"
         header_stops.append(label)
-    # Brand, bodies, users, workflows, language, account, logout.
-    assert len(header_stops) == 7, header_stops
+    # Brand, desk, proposals, bodies, proposal types, users, workflows, language,
+    # notifications, account, logout.
+    assert len(header_stops) == 11, header_stops

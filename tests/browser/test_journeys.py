@@ -107,7 +107,7 @@ def test_office_manages_users_and_members(page, live_server):
 
     # The right one.
     login(page, OFFICE)
-    assert page.url == live_server.url + "/"
+    assert page.url == live_server.url + "/schreibtisch"  # the desk, where work starts
     assert "Petra Hoffmann" in page.locator("header a[href='/konto']").inner_text()
 
     # The user administration.
@@ -227,7 +227,9 @@ def test_mobile_menu(new_page):
     assert page.locator("#main-nav a[href='/login']").is_visible()
     assert_accessible(page)
 
-    # The menu leads on, and the next page passes too.
+    # The menu leads on (proposals, then bodies), and the next page passes too.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/vorlagen"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "/gremien"
     with page.expect_navigation():
