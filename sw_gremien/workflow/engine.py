@@ -124,15 +124,22 @@ def _guard_reasons(transition: Transition, obj, request) -> list:
     return reasons
 
 
+def _applies(transition: Transition, obj, request) -> bool:
+    return not any(
+        guard_registry.GUARDS[name](obj, request)
+        for name in transition.guards if name in guard_registry.APPLICABILITY_GUARDS
+    )
+
+
 def transition_options(obj, request) -> list[TransitionOption]:
-    """The transitions the current user's roles allow from the current state, each with the
-    reasons a guard gives against it now (none: it may fire)."""
+    """The transitions the current user's roles allow from the current state and that apply
+    to this object, each with the reasons a guard gives against it now (none: it may fire)."""
     workflow = workflows(request).for_object(obj)
     roles = roles_of(obj, request)
     return [
         TransitionOption(t, _guard_reasons(t, obj, request))
         for t in workflow.transitions_from(obj.state)
-        if t.roles & roles
+        if t.roles & roles and _applies(t, obj, request)
     ]
 
 

@@ -17,13 +17,19 @@ from sw_gremien.i18n import _
 
 Guard = Callable[[object, object], list]
 GUARDS: dict[str, Guard] = {}
+# Guards that decide whether a transition applies to the object at all (a "decide" on a step
+# that only takes note): when they fail, the step is not offered rather than shown as
+# "not possible yet", since it never will be.
+APPLICABILITY_GUARDS: set[str] = set()
 
 
-def guard(name: str):
+def guard(name: str, applicability: bool = False):
     def register(function: Guard) -> Guard:
         if name in GUARDS:
             raise ValueError(f"guard {name!r} registered twice")
         GUARDS[name] = function
+        if applicability:
+            APPLICABILITY_GUARDS.add(name)
         return function
 
     return register
@@ -54,10 +60,10 @@ def _consultation_role_is(*roles):
     return check
 
 
-guard("role_is_preliminary")(_consultation_role_is("preliminary"))
-guard("role_is_decision")(_consultation_role_is("decision"))
-guard("role_is_notice")(_consultation_role_is("notice"))
-guard("role_is_deliberative")(_consultation_role_is("preliminary", "decision"))
+guard("role_is_preliminary", applicability=True)(_consultation_role_is("preliminary"))
+guard("role_is_decision", applicability=True)(_consultation_role_is("decision"))
+guard("role_is_notice", applicability=True)(_consultation_role_is("notice"))
+guard("role_is_deliberative", applicability=True)(_consultation_role_is("preliminary", "decision"))
 
 
 # -- Meetings -----------------------------------------------------------------------------------
