@@ -6,6 +6,7 @@
     sw-gremien [-c production.ini] create-admin EMAIL "NAME"
     sw-gremien [-c production.ini] purge
     sw-gremien benchmark workflow [--fires 1000] [--database URL]
+    sw-gremien benchmark proposals [--sizes 100,10000] [--repeat 30] [--database URL]
 """
 
 from __future__ import annotations
@@ -103,7 +104,25 @@ def cmd_purge(settings, args) -> int:
     return 0
 
 
+def _sizes(value: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("sizes are numbers separated by commas, e.g. 100,10000") from None
+    if not sizes or any(size < 5 for size in sizes):
+        # Below five, some of the showcase proposals that fill every desk section are missing.
+        raise argparse.ArgumentTypeError("sizes are numbers of at least 5, e.g. 100,10000")
+    return sizes
+
+
 def cmd_benchmark(settings, args) -> int:
+    if args.what == "proposals":
+        from sw_gremien.proposals.benchmark import print_report, run_proposals_benchmark
+
+        result = run_proposals_benchmark(args.database, sizes=args.sizes, repeat=args.repeat,
+                                         progress=lambda message: print(message, file=sys.stderr))
+        return print_report(result)
+
     from sw_gremien.benchmark import print_results, run_workflow_benchmark
 
     results = run_workflow_benchmark(args.database, fires=args.fires)
@@ -126,9 +145,13 @@ def main(argv=None) -> int:
     admin.set_defaults(func=cmd_create_admin)
     sub.add_parser("purge", help="delete expired sessions and old login attempts").set_defaults(func=cmd_purge)
     bench = sub.add_parser("benchmark", help="measure and print timings")
-    bench.add_argument("what", choices=["workflow"])
-    bench.add_argument("--fires", type=int, default=1000)
-    bench.add_argument("--database", help="database URL (default: a temporary SQLite file)")
+    bench.add_argument("what", choices=["workflow", "proposals"])
+    bench.add_argument("--fires", type=int, default=1000, help="workflow: transitions to fire")
+    bench.add_argument("--sizes", type=_sizes, default=[100, 10000],
+                       help="proposals: numbers of proposals, one fresh database each (default: 100,10000)")
+    bench.add_argument("--repeat", type=int, default=30, help="proposals: requests per page (default: 30)")
+    bench.add_argument("--database", help="database URL (default: a temporary SQLite file); for proposals "
+                       "a PostgreSQL URL …/NAME gets a database NAME_<size> per size, dropped afterwards")
     bench.set_defaults(func=cmd_benchmark)
     args = parser.parse_args(argv)
     return args.func(_settings(args.config), args)

@@ -104,7 +104,13 @@ class Proposal(WorkflowMixin, Base):
         order_by="(Consultation.round, Consultation.position)",
     )
 
-    __table_args__ = (Index("ix_proposals_state_updated", "state", "updated_at"),)
+    __table_args__ = (
+        Index("ix_proposals_state_updated", "state", "updated_at"),
+        # The list's order (newest change first): read in index order, stop after one page.
+        Index("ix_proposals_updated", "updated_at", "id"),
+        # The desk's "to check": submitted proposals of my working groups, oldest first.
+        Index("ix_proposals_origin_state", "origin_body_id", "state", "submitted_at"),
+    )
 
     @property
     def districts(self) -> list[str]:
@@ -163,7 +169,7 @@ class ProposalAuthor(Base):
     __tablename__ = "proposal_authors"
 
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class ProposalDistrict(Base):
@@ -199,6 +205,8 @@ class Consultation(WorkflowMixin, Base):
     __table_args__ = (
         Index("ix_consultations_proposal", "proposal_id", "round", "position"),
         Index("ix_consultations_body_state", "body_id", "state"),
+        # The desk's "recent decisions in my bodies": a range over the body's ended steps.
+        Index("ix_consultations_body_ended", "body_id", "ended_at"),
     )
 
     @property

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, false, func, or_, select, true, update
+from sqlalchemy import and_, false, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -306,17 +306,21 @@ def visible_condition(request, workflow) -> object:
     return or_(Proposal.public.is_(True), *per_state)
 
 
+# IN (uncorrelated subquery) rather than a correlated EXISTS: the database builds the set once
+# per statement. With EXISTS, PostgreSQL costs the subquery per row and the inflated estimate
+# made it JIT-compile every list query (+15 ms each at 10,000 proposals); SQLite, given the
+# (body_id, ended_at) index, probed consultations by body for every row (0.3 s per list).
 def _authored_by(user: User):
     return or_(
         Proposal.created_by_id == user.id,
-        exists().where(ProposalAuthor.proposal_id == Proposal.id, ProposalAuthor.user_id == user.id),
+        Proposal.id.in_(select(ProposalAuthor.proposal_id).where(ProposalAuthor.user_id == user.id)),
     )
 
 
 def _concerns_bodies(body_ids: list[int]):
     return or_(
         Proposal.origin_body_id.in_(body_ids),
-        exists().where(Consultation.proposal_id == Proposal.id, Consultation.body_id.in_(body_ids)),
+        Proposal.id.in_(select(Consultation.proposal_id).where(Consultation.body_id.in_(body_ids))),
     )
 
 
