@@ -36,10 +36,12 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(scope="session")
-def app_settings():
+def app_settings(tmp_path_factory):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         settings = dict(get_appsettings(str(ROOT / "testing.ini")))
+    # Uploaded files go to a directory of the test run, never into the repository.
+    settings["sw_gremien.upload_dir"] = str(tmp_path_factory.mktemp("uploads"))
     return settings
 
 

@@ -91,6 +91,13 @@ def clean_filename(name: str) -> str:
     return name[:200] or "datei"
 
 
+def megabytes(size: int, locale: str) -> str:
+    """A size limit as people read it: "10", "2,5", "0,5" (never "0")."""
+    from sw_gremien.i18n import format_number
+
+    return format_number(max(round(size / (1024 * 1024), 1), 0.1), locale)
+
+
 def store_upload(request, owner_type: str, owner_id: int, filename: str, stream) -> Attachment:
     """Check and store one uploaded file; raises UploadRefused with the reason."""
     settings = request.registry.settings
@@ -112,7 +119,7 @@ def store_upload(request, owner_type: str, owner_id: int, filename: str, stream)
                 size += len(chunk)
                 if size > limit:
                     raise UploadRefused(_("The file is larger than ${size} MB.",
-                                          mapping={"size": limit // (1024 * 1024)}))
+                                          mapping={"size": megabytes(limit, request.locale_name)}))
                 if len(head) < 16:
                     head += chunk[:16]
                 digest.update(chunk)
@@ -124,18 +131,21 @@ def store_upload(request, owner_type: str, owner_id: int, filename: str, stream)
             raise UploadRefused(_("The content of the file does not match its name “${name}”. "
                                   "Only real PDF, office documents and images can be attached.",
                                   mapping={"name": filename}))
+        attachment = Attachment(
+            owner_type=owner_type, owner_id=owner_id, filename=filename, stored_name=stored_name,
+            content_type=KINDS[kind].content_type, size=size, sha256=digest.hexdigest(),
+            uploaded_by_id=request.user.id if request.user else None,
+        )
+        request.dbsession.add(attachment)
+        request.dbsession.flush()
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    attachment = Attachment(
-        owner_type=owner_type, owner_id=owner_id, filename=filename, stored_name=stored_name,
-        content_type=KINDS[kind].content_type, size=size, sha256=digest.hexdigest(),
-        uploaded_by_id=request.user.id if request.user else None,
-    )
-    request.dbsession.add(attachment)
-    request.dbsession.flush()
-    # A rolled-back request must not leave an orphan file behind.
-    request.tm.get().addAfterCommitHook(lambda ok: ok or target.unlink(missing_ok=True))
+    # A rolled-back request must not leave an orphan file behind: neither a failed commit
+    # nor an abort (an error later in the request, a retry).
+    txn = request.tm.get()
+    txn.addAfterCommitHook(lambda ok: ok or target.unlink(missing_ok=True))
+    txn.addAfterAbortHook(lambda: target.unlink(missing_ok=True))
     return attachment
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import colander
 import deform
-from sqlalchemy import select
+from markupsafe import Markup
+from sqlalchemy import or_, select
 
 from sw_gremien.accounts.models import User
 from sw_gremien.bodies.models import Body
@@ -23,17 +24,27 @@ def _translated(request, choices):
     return [(value, request.localizer.translate(label)) for value, label in choices]
 
 
+def _type_condition(kw):
+    """The active types; on edit also the proposal's own, even if the office has retired it
+    meanwhile (otherwise the form would quietly switch it to the first type in the list)."""
+    condition = ProposalType.active.is_(True)
+    proposal = getattr(kw.get("context"), "proposal", None)
+    if proposal is not None:
+        condition = or_(condition, ProposalType.id == proposal.type_id)
+    return condition
+
+
 @colander.deferred
 def deferred_type_widget(node, kw):
     types = kw["request"].dbsession.scalars(
-        select(ProposalType).where(ProposalType.active.is_(True)).order_by(ProposalType.position, ProposalType.name)
+        select(ProposalType).where(_type_condition(kw)).order_by(ProposalType.position, ProposalType.name)
     ).all()
     return deform.widget.SelectWidget(values=[(str(t.id), t.name) for t in types])
 
 
 @colander.deferred
 def deferred_type_validator(node, kw):
-    ids = set(kw["request"].dbsession.scalars(select(ProposalType.id).where(ProposalType.active.is_(True))))
+    ids = set(kw["request"].dbsession.scalars(select(ProposalType.id).where(_type_condition(kw))))
     return colander.OneOf(ids)
 
 
@@ -48,12 +59,34 @@ def deferred_origin_validator(node, kw):
     return colander.OneOf({b.id for b in working_groups_of(kw["request"].dbsession, kw["request"].user)})
 
 
+class MultipleSelectWidget(deform.widget.SelectWidget):
+    """A multiple select must be framed by peppercorn's sequence markers, or the browser's
+    repeated values arrive as one string (the last chosen person only). The app's select
+    template (templates/deform/select.pt) has no markers, so add them here unless the
+    template already does."""
+
+    def serialize(self, field, cstruct, **kw):
+        html = super().serialize(field, cstruct, **kw)
+        if "__start__" in html:
+            return html
+        start = f'<input type="hidden" name="__start__" value="{field.name}:sequence">'
+        end = f'<input type="hidden" name="__end__" value="{field.name}:sequence">'
+        return Markup(start) + Markup(html) + Markup(end)
+
+
 @colander.deferred
 def deferred_co_author_widget(node, kw):
     users = kw["request"].dbsession.execute(
         select(User.id, User.display_name).where(User.active.is_(True)).order_by(User.display_name)
     ).all()
-    return deform.widget.SelectWidget(values=[(str(uid), name) for uid, name in users], multiple=True, size=6)
+    return MultipleSelectWidget(values=[(str(uid), name) for uid, name in users], multiple=True, size=6)
+
+
+@colander.deferred
+def deferred_co_author_validator(node, kw):
+    """Only people the list offers (a tampered value must not reach int() in the view)."""
+    ids = kw["request"].dbsession.scalars(select(User.id).where(User.active.is_(True)))
+    return colander.ContainsOnly({str(uid) for uid in ids})
 
 
 @colander.deferred
@@ -78,6 +111,7 @@ class ProposalSchema(CSRFSchema):
     )
     co_author_ids = colander.SchemaNode(
         colander.Set(), title=_("Co-authors"), missing=set(), widget=deferred_co_author_widget,
+        validator=deferred_co_author_validator,
         description=_("Hold Ctrl (or Cmd) to choose several people."),
     )
     subject = colander.SchemaNode(
@@ -174,9 +208,28 @@ def make_type_schema() -> colander.Schema:
     return schema
 
 
+@colander.deferred
+def deferred_unique_type_name(node, kw):
+    """The length rule, then no other type may carry the name (the column is unique: a
+    duplicate would otherwise fail only at the commit)."""
+    dbsession = kw["request"].dbsession
+    editing = getattr(kw.get("context"), "proposal_type", None)
+    length = colander.Length(min=3, max=120)
+
+    def validate(node, value):
+        length(node, value)
+        query = select(ProposalType.id).where(ProposalType.name == value)
+        if editing is not None:
+            query = query.where(ProposalType.id != editing.id)
+        if dbsession.scalar(query) is not None:
+            raise colander.Invalid(node, _("Another proposal type already has this name."))
+
+    return validate
+
+
 class ProposalTypeSchema(CSRFSchema):
     name = colander.SchemaNode(colander.String(), title=_("Name"), preparer=strip_whitespace,
-                               validator=colander.Length(min=3, max=120))
+                               validator=deferred_unique_type_name)
     description = colander.SchemaNode(colander.String(), title=_("Description"), missing="",
                                       preparer=strip_whitespace, widget=deform.widget.TextAreaWidget(rows=3))
     informational = colander.SchemaNode(colander.Boolean(), title=_("Information only"), missing=False,

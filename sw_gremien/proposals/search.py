@@ -1,9 +1,10 @@
 """German full-text search over proposals, one interface for both databases.
 
 PostgreSQL: the 'german' text search configuration (stemming: "Förderungen" finds
-"Förderung") over an expression index (migration 0003). SQLite: an FTS5 table kept in step by
-triggers, with unicode61 tokens without diacritics and prefix matching ("förder" finds
-"Förderung" and "Förderliste"). Both search title, subject matter, resolution and reasoning.
+"Förderung"; every word also as a prefix) over an expression index (migration 0003). SQLite:
+an FTS5 table kept in step by triggers, with unicode61 tokens without diacritics and prefix
+matching ("förder" finds "Förderung" and "Förderliste"). Both search title, subject matter,
+resolution and reasoning.
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ def matches(dbsession, query: str):
     if not words:
         return None
     if dbsession.get_bind().dialect.name == "postgresql":
-        tsquery = func.plainto_tsquery(literal_column("'german'"), " ".join(words))
+        # Every word stemmed and matched as a prefix, all of them required: "förder" finds
+        # "Förderung" as on SQLite. The words hold only letters, digits and "_", none of
+        # to_tsquery's operators.
+        tsquery = func.to_tsquery(literal_column("'german'"), " & ".join(f"{word}:*" for word in words))
         vector = func.to_tsvector(literal_column("'german'"), _document())
         return vector.op("@@")(tsquery)
     fts_query = " ".join('"' + word.replace('"', "") + '"*' for word in words)

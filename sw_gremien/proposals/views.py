@@ -3,16 +3,18 @@ write and edit proposals and to shape the path, and the office's proposal types.
 
 from __future__ import annotations
 
+import logging
 import math
 
 import colander
 import deform
-from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sw_gremien.bodies.models import Body
+from sw_gremien.db import MAX_ID
 from sw_gremien.districts import DISTRICT_CHOICES, DISTRICTS
 from sw_gremien.forms import FormView
 from sw_gremien.i18n import _, translate
@@ -30,7 +32,18 @@ from sw_gremien.security import Permissions
 from sw_gremien.text import render_markdown
 from sw_gremien.workflow.panel import workflow_panel
 
+log = logging.getLogger(__name__)
+
 PROPOSALS_PER_PAGE = 25
+
+
+def _id_param(value: str) -> int | None:
+    """A number from the query string within the database's integer range, else None (a
+    filter like ?gremium=99999999999999999999 or ?jahr=² must not break the page)."""
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
 
 
 def _page_number(request) -> int:
@@ -57,22 +70,24 @@ def proposal_list(request):
     workflow = request.workflows["proposal"]
     conditions = [services.visible_condition(request, workflow)]
     filters = {key: params.get(key, "").strip() for key in ("q", "gremium", "stand", "art", "bezirk", "jahr")}
-    if filters["gremium"].isdigit():
-        body_id = int(filters["gremium"])
+    body_id = _id_param(filters["gremium"])
+    if body_id is not None:
         conditions.append(or_(
             Proposal.origin_body_id == body_id,
             Proposal.id.in_(select(Consultation.proposal_id).where(Consultation.body_id == body_id)),
         ))
     if filters["stand"] in workflow.states:
         conditions.append(Proposal.state == filters["stand"])
-    if filters["art"].isdigit():
-        conditions.append(Proposal.type_id == int(filters["art"]))
+    type_id = _id_param(filters["art"])
+    if type_id is not None:
+        conditions.append(Proposal.type_id == type_id)
     if filters["bezirk"] in DISTRICTS:
         conditions.append(Proposal.id.in_(
             select(ProposalDistrict.proposal_id).where(ProposalDistrict.district == filters["bezirk"])
         ))
-    if filters["jahr"].isdigit():
-        conditions.append(extract("year", Proposal.created_at) == int(filters["jahr"]))
+    year = _id_param(filters["jahr"])
+    if year is not None:
+        conditions.append(extract("year", Proposal.created_at) == year)
     text_condition = search.matches(dbsession, filters["q"])
     if text_condition is not None:
         conditions.append(text_condition)
@@ -227,6 +242,9 @@ class ProposalEditView(FormView):
         dbsession = self.request.dbsession
         services.apply_fields(dbsession, proposal, _field_values(appstruct))
         services.change_type(dbsession, proposal, dbsession.get(ProposalType, appstruct["type_id"]))
+        # Touch the row even when only districts or co-authors changed, so the version moves
+        # on and a form opened before this save is recognised as stale.
+        proposal.updated_at = services.utcnow()
         self.flash(_("The proposal has been saved."))
         return self.redirect("proposal", proposal_id=proposal.id)
 
@@ -392,6 +410,11 @@ def attachment_upload(context, request):
         values = _proposal_page_values(context, request)
         values["upload_error"] = translate(request, refused.reason)
         return values
+    finally:
+        # Large uploads arrive in a temporary file; give it back now, not whenever the
+        # garbage collector comes by.
+        if upload is not None and hasattr(upload, "file"):
+            upload.file.close()
     request.session.flash(translate(request, _("The file has been attached.")), "success")
     return HTTPFound(request.route_path("proposal", proposal_id=context.proposal.id, _anchor="anlagen"))
 
@@ -399,7 +422,6 @@ def attachment_upload(context, request):
 def _attachment(context, request):
     from sw_gremien.db import get_by_id
     from sw_gremien.documents.models import Attachment
-    from pyramid.httpexceptions import HTTPNotFound
 
     attachment = get_by_id(request.dbsession, Attachment, request.matchdict["attachment_id"])
     if attachment is None or (attachment.owner_type, attachment.owner_id) != ("proposals", context.proposal.id):
@@ -415,8 +437,12 @@ def attachment_download(context, request):
     from sw_gremien.documents.services import file_path
 
     attachment = _attachment(context, request)
-    response = FileResponse(str(file_path(request, attachment)), request=request,
-                            content_type=attachment.content_type)
+    path = file_path(request, attachment)
+    if not path.is_file():
+        # The row without its bytes (a restore without the upload directory): not there.
+        log.error("attachment %s has no file %s", attachment.id, path)
+        raise HTTPNotFound()
+    response = FileResponse(str(path), request=request, content_type=attachment.content_type)
     ascii_name = attachment.filename.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "")
     # Always a download, never shown inline: an uploaded file must not run in our origin.
     response.headers["Content-Disposition"] = (
