@@ -57,4 +57,5 @@ def main(global_config, **settings):
         config.scan(".bodies.views")
         config.scan(".workflow.views")
         config.scan(".proposals.views")
+        config.scan(".notifications.views")
     return config.make_wsgi_app()

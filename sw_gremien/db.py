@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 
 import zope.sqlalchemy
 from sqlalchemy import DateTime, MetaData, engine_from_config, event
@@ -73,11 +74,27 @@ def get_engine(settings: dict, prefix: str = "sqlalchemy.") -> Engine:
     return engine
 
 
+def _mark_sqlite_lock_retryable() -> None:
+    """Two writers on SQLite: the second gets "database is locked" once its wait runs out.
+    Like PostgreSQL's serialization failures, that is worth another attempt: let
+    pyramid_retry repeat the request (zope.sqlalchemy keeps the list of retryable errors)."""
+    from zope.sqlalchemy import datamanager
+
+    entry = (sqlite3.OperationalError, _is_sqlite_lock)
+    if entry not in datamanager._retryable_errors:
+        datamanager._retryable_errors.append(entry)
+
+
+def _is_sqlite_lock(error) -> bool:
+    return "database is locked" in str(error)
+
+
 def _unicode_lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    _mark_sqlite_lock_retryable()
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, connection_record):
         # pysqlite's own transaction handling would defer BEGIN until the first write; let

@@ -102,6 +102,17 @@ def format_number(value, locale: str) -> str:
     return babel_numbers.format_decimal(value, locale=locale)
 
 
+def format_size(size_bytes: int | None, locale: str) -> str:
+    """File sizes as people read them: "512 Bytes", "12 KB", "2,5 MB" (1 KB = 1024 bytes)."""
+    if size_bytes is None:
+        return ""
+    if size_bytes < 1024:
+        return f"{babel_numbers.format_decimal(size_bytes, locale=locale)} Bytes"
+    if size_bytes < 1024 * 1024:
+        return f"{babel_numbers.format_decimal(round(size_bytes / 1024), locale=locale)} KB"
+    return f"{babel_numbers.format_decimal(round(size_bytes / (1024 * 1024), 1), locale=locale)} MB"
+
+
 def format_money(value: Decimal | int | None, locale: str) -> str:
     if value is None:
         return ""

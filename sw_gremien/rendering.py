@@ -44,6 +44,7 @@ def template_globals(event) -> None:
     event["format_datetime"] = lambda value, format="medium": i18n.format_datetime(value, locale, format)
     event["format_number"] = lambda value: i18n.format_number(value, locale)
     event["format_money"] = lambda value: i18n.format_money(value, locale)
+    event["format_size"] = lambda value: i18n.format_size(value, locale)
     event["translate"] = lambda message, mapping=None: i18n.translate(request, message, mapping)
     event["unread_notifications"] = lambda: _unread_notifications(request)
 

@@ -98,10 +98,15 @@ def megabytes(size: int, locale: str) -> str:
     return format_number(max(round(size / (1024 * 1024), 1), 0.1), locale)
 
 
+def upload_limit(settings) -> int:
+    """The largest accepted file in bytes (``sw_gremien.upload_max_bytes``, default 10 MB)."""
+    return int(settings.get("sw_gremien.upload_max_bytes", 10 * 1024 * 1024))
+
+
 def store_upload(request, owner_type: str, owner_id: int, filename: str, stream) -> Attachment:
     """Check and store one uploaded file; raises UploadRefused with the reason."""
     settings = request.registry.settings
-    limit = int(settings.get("sw_gremien.upload_max_bytes", 10 * 1024 * 1024))
+    limit = upload_limit(settings)
     filename = clean_filename(filename or "")
     extension = os.path.splitext(filename)[1].lower()
     if extension not in ALLOWED_EXTENSIONS:
@@ -129,7 +134,7 @@ def store_upload(request, owner_type: str, owner_id: int, filename: str, stream)
         kind = sniff(head, target)
         if kind is None or extension not in KINDS[kind].extensions:
             raise UploadRefused(_("The content of the file does not match its name “${name}”. "
-                                  "Only real PDF, office documents and images can be attached.",
+                                  "Only genuine PDF files, office documents and images can be attached.",
                                   mapping={"name": filename}))
         attachment = Attachment(
             owner_type=owner_type, owner_id=owner_id, filename=filename, stored_name=stored_name,

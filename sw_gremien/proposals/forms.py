@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import colander
 import deform
-from markupsafe import Markup
 from sqlalchemy import or_, select
 
 from sw_gremien.accounts.models import User
@@ -59,27 +58,12 @@ def deferred_origin_validator(node, kw):
     return colander.OneOf({b.id for b in working_groups_of(kw["request"].dbsession, kw["request"].user)})
 
 
-class MultipleSelectWidget(deform.widget.SelectWidget):
-    """A multiple select must be framed by peppercorn's sequence markers, or the browser's
-    repeated values arrive as one string (the last chosen person only). The app's select
-    template (templates/deform/select.pt) has no markers, so add them here unless the
-    template already does."""
-
-    def serialize(self, field, cstruct, **kw):
-        html = super().serialize(field, cstruct, **kw)
-        if "__start__" in html:
-            return html
-        start = f'<input type="hidden" name="__start__" value="{field.name}:sequence">'
-        end = f'<input type="hidden" name="__end__" value="{field.name}:sequence">'
-        return Markup(start) + Markup(html) + Markup(end)
-
-
 @colander.deferred
 def deferred_co_author_widget(node, kw):
     users = kw["request"].dbsession.execute(
         select(User.id, User.display_name).where(User.active.is_(True)).order_by(User.display_name)
     ).all()
-    return MultipleSelectWidget(values=[(str(uid), name) for uid, name in users], multiple=True, size=6)
+    return deform.widget.SelectWidget(values=[(str(uid), name) for uid, name in users], multiple=True, size=6)
 
 
 @colander.deferred

@@ -29,8 +29,10 @@ class ProposalResource:
             # Treated in a public agenda item: the public may read it.
             acl.append((Allow, Everyone, Permissions.VIEW_OBJECT))
         if path_is_editable(proposal):
-            # The first body's secretaries shape the path before it starts.
-            acl.append((Allow, body_principal(proposal.origin_body_id, "secretary"), Permissions.EDIT_PATH))
+            # The first body's secretaries shape the path once the proposal is submitted to
+            # them and before it starts; the office at any time until then.
+            if proposal.state == "submitted":
+                acl.append((Allow, body_principal(proposal.origin_body_id, "secretary"), Permissions.EDIT_PATH))
             acl.append((Allow, ADMIN_PRINCIPAL, Permissions.EDIT_PATH))
         return acl
 

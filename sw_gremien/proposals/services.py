@@ -215,12 +215,15 @@ def _after_proposal_transition(event) -> None:
         notify(request, authors(proposal), _("A decision on your proposal"),
                "proposals/mail_decided.txt.jinja2", values, _proposal_link(request, proposal))
     elif trigger == "refer_back":
+        # The next round's steps exist at once, so the path can be adjusted before it runs again.
+        _start_new_round(request.dbsession, proposal)
         notify(request, authors(proposal), _("Your proposal was referred back"),
-               "proposals/mail_returned.txt.jinja2", values, _proposal_link(request, proposal))
+               "proposals/mail_referred_back.txt.jinja2", values, _proposal_link(request, proposal))
 
 
 def _start_new_round(dbsession, proposal: Proposal) -> None:
-    """After a referral back, the path runs again with the same bodies and roles."""
+    """After a referral back, the path runs again with the same bodies and roles (adjustable
+    until it is accepted again)."""
     previous = proposal.current_round
     round_number = max(c.round for c in previous) + 1
     for position, step in enumerate(previous, start=1):

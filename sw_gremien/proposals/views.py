@@ -5,16 +5,27 @@ from __future__ import annotations
 
 import logging
 import math
+from urllib.parse import quote
 
 import colander
 import deform
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
+from pyramid.response import FileResponse
 from pyramid.view import view_config
 from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sw_gremien.bodies.models import Body
-from sw_gremien.db import MAX_ID
+from sw_gremien.db import MAX_ID, get_by_id
+from sw_gremien.documents.models import Attachment
+from sw_gremien.documents.services import (
+    UploadRefused,
+    attachments_of,
+    delete_attachment,
+    file_path,
+    store_upload,
+    upload_limit,
+)
 from sw_gremien.districts import DISTRICT_CHOICES, DISTRICTS
 from sw_gremien.forms import FormView
 from sw_gremien.i18n import _, translate
@@ -27,7 +38,14 @@ from sw_gremien.proposals.forms import (
     make_path_schema,
     make_type_schema,
 )
-from sw_gremien.proposals.models import Consultation, Proposal, ProposalDistrict, ProposalType, ProposalTypeStep
+from sw_gremien.proposals.models import (
+    CONSULTATION_ROLE_LABELS,
+    Consultation,
+    Proposal,
+    ProposalDistrict,
+    ProposalType,
+    ProposalTypeStep,
+)
 from sw_gremien.security import Permissions
 from sw_gremien.text import render_markdown
 from sw_gremien.workflow.panel import workflow_panel
@@ -128,8 +146,6 @@ def _proposal_page_values(context, request) -> dict:
     consultation_panels = {
         c.id: workflow_panel(c, request) for c in current if c.state in ("open", "scheduled")
     }
-    from sw_gremien.documents.services import attachments_of
-
     return {
         "proposal": proposal,
         "panel": workflow_panel(proposal, request),
@@ -142,6 +158,7 @@ def _proposal_page_values(context, request) -> dict:
         "can_edit_path": request.can(Permissions.EDIT_PATH),
         "consultation_states": request.workflows["consultation"].states,
         "upload_error": None,
+        "upload_limit": upload_limit(request.registry.settings),
     }
 
 
@@ -307,8 +324,6 @@ def proposal_types(request):
         select(ProposalType).options(selectinload(ProposalType.steps).selectinload(ProposalTypeStep.body))
         .order_by(ProposalType.position, ProposalType.name)
     ).all()
-    from sw_gremien.proposals.models import CONSULTATION_ROLE_LABELS
-
     return {"types": types, "role_labels": CONSULTATION_ROLE_LABELS}
 
 
@@ -383,23 +398,10 @@ class ProposalTypeEditView(_TypeFormView):
         return self.redirect("proposal_types")
 
 
-# -- Notifications ---------------------------------------------------------------------------------
-@view_config(route_name="notifications", renderer="notifications/list.jinja2", permission=Permissions.AUTHENTICATED)
-def notification_list(request):
-    from sw_gremien.notifications import services as notifications
-
-    if request.method == "POST":
-        notifications.mark_all_read(request.dbsession, request.user)
-        return HTTPFound(request.route_path("notifications"))
-    return {"notifications": notifications.recent(request.dbsession, request.user)}
-
-
 # -- Attachments ----------------------------------------------------------------------------------
 @view_config(route_name="proposal_attachments", request_method="POST", renderer="proposals/show.jinja2",
              permission=Permissions.EDIT_OBJECT)
 def attachment_upload(context, request):
-    from sw_gremien.documents.services import UploadRefused, store_upload
-
     upload = request.POST.get("file")
     try:
         if upload is None or not hasattr(upload, "file"):
@@ -419,10 +421,14 @@ def attachment_upload(context, request):
     return HTTPFound(request.route_path("proposal", proposal_id=context.proposal.id, _anchor="anlagen"))
 
 
-def _attachment(context, request):
-    from sw_gremien.db import get_by_id
-    from sw_gremien.documents.models import Attachment
+@view_config(route_name="proposal_attachments", request_method="GET", permission=Permissions.VIEW_OBJECT)
+def attachments_anchor(context, request):
+    """The upload form posts here; links built on a refused upload's page (the language
+    switch) come back by GET and land on the proposal's attachments."""
+    return HTTPFound(request.route_path("proposal", proposal_id=context.proposal.id, _anchor="anlagen"))
 
+
+def _attachment(context, request):
     attachment = get_by_id(request.dbsession, Attachment, request.matchdict["attachment_id"])
     if attachment is None or (attachment.owner_type, attachment.owner_id) != ("proposals", context.proposal.id):
         raise HTTPNotFound()
@@ -431,11 +437,6 @@ def _attachment(context, request):
 
 @view_config(route_name="proposal_attachment", permission=Permissions.VIEW_OBJECT)
 def attachment_download(context, request):
-    from pyramid.response import FileResponse
-    from urllib.parse import quote
-
-    from sw_gremien.documents.services import file_path
-
     attachment = _attachment(context, request)
     path = file_path(request, attachment)
     if not path.is_file():
@@ -456,8 +457,6 @@ def attachment_download(context, request):
 
 @view_config(route_name="proposal_attachment_delete", request_method="POST", permission=Permissions.EDIT_OBJECT)
 def attachment_delete(context, request):
-    from sw_gremien.documents.services import delete_attachment
-
     attachment = _attachment(context, request)
     delete_attachment(request, attachment)
     request.session.flash(translate(request, _("The attachment “${name}” has been removed.",

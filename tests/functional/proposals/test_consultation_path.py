@@ -195,9 +195,11 @@ def test_referring_back_cancels_the_rest_and_a_new_round_starts(testapp, app, db
     fire(testapp, proposal, "refer_back", obj=lg_step, comment="Bitte mit dem Jobcenter abstimmen.")
     proposal = reload(dbsession, proposal)
     assert (proposal.state, proposal.reference) == ("draft", reference)
+    # the next round's steps are there at once, waiting, so the path can be adjusted first
     assert states(dbsession, proposal) == [
         (1, "AG-SA", "preliminary", "recommended"), (1, "LG-GI", "decision", "referred_back"),
-        (1, "IA", "notice", "cancelled")]
+        (1, "IA", "notice", "cancelled"),
+        (2, "AG-SA", "preliminary", "waiting"), (2, "LG-GI", "decision", "waiting"), (2, "IA", "notice", "waiting")]
     assert mails(app, mailer) == [(world.author.email, REFERRED)]
     assert "Bitte mit dem Jobcenter abstimmen." in mailer.outbox[0].body
     assert history(dbsession, proposal)[-1] == ("refer_back", "in_consultation", "draft", None)

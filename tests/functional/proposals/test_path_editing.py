@@ -137,21 +137,18 @@ def test_who_may_adjust_a_submitted_path(testapp, dbsession, world, who, status)
         assert len(states(dbsession, proposal)) == 3
 
 
-def test_a_draft_path_may_be_shaped_by_the_secretary_and_the_office(testapp, dbsession, world):
-    """Editable while nothing has started: in draft too (as the role matrix says), although
-    the secretary does not see the draft itself yet."""
+def test_a_draft_path_is_shaped_only_by_the_office(testapp, dbsession, world):
+    """A draft is the authors' until it is submitted: the secretaries do not see it, so they do
+    not shape its path either; the office may."""
     proposal = factories.proposal(world.author, world.ag, world.types["strategic"])
-    as_user(testapp, world.ag_secretary)
-    testapp.get(page_url(proposal), status=403)
+    for who in ("ag_secretary", "author", "ag_member", "lg_secretary"):
+        as_user(testapp, world.people[who])
+        testapp.get(path_url(proposal), status=403)
+    as_user(testapp, world.admin)
     form = testapp.get(path_url(proposal), status=200).forms["path"]
     set_steps(form, [(world.ag, "decision")])
     form.submit("save", status=302)
     assert states(dbsession, proposal) == [(1, "AG-SA", "decision", "waiting")]
-    for who in ("author", "ag_member", "lg_secretary"):
-        as_user(testapp, world.people[who])
-        testapp.get(path_url(proposal), status=403)
-    as_user(testapp, world.admin)
-    testapp.get(path_url(proposal), status=200)
 
 
 def test_the_path_is_fixed_once_it_has_started(testapp, dbsession, world):

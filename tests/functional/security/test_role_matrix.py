@@ -21,10 +21,9 @@ EVERYONE = dict.fromkeys(ROLES, OK)
 LOGGED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
 OFFICE_ONLY = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "office": OK}
 WRITERS = {**LOGGED_IN, "initiative": FORBIDDEN}  # members of a working group, and the office
-# The world's proposal is a draft of the member: its author and the office see and edit it,
-# the working group's secretary shapes its path.
+# The world's proposal is a draft of the member: its author and the office see and edit it;
+# only the office may shape the path of a draft (the secretaries once it is submitted).
 DRAFT_READERS = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "member": OK, "office": OK}
-PATH_EDITORS = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "secretary": OK, "office": OK}
 
 PAGES = {
     "/": EVERYONE,
@@ -49,7 +48,7 @@ PAGES = {
     "/vorlagen/{proposal_id}": DRAFT_READERS,
     "/vorlagen/{proposal_id}/bearbeiten": DRAFT_READERS,
     "/vorlagen/{proposal_id}/druck": DRAFT_READERS,
-    "/vorlagen/{proposal_id}/beratungsfolge": PATH_EDITORS,
+    "/vorlagen/{proposal_id}/beratungsfolge": OFFICE_ONLY,
     "/verwaltung/vorlagenarten": OFFICE_ONLY,
     "/verwaltung/vorlagenarten/neu": OFFICE_ONLY,
     "/verwaltung/vorlagenarten/{type_id}": OFFICE_ONLY,

@@ -93,3 +93,21 @@ def test_demo_data_refused_where_not_allowed(tmp_path):
     result = subprocess.run([sys.executable, "-W", "ignore", "-m", "sw_gremien.cli", "-c", str(ini), "seed-demo"],
                             capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
     assert result.returncode == 2
+
+
+def test_a_locked_sqlite_database_is_worth_a_retry(tmp_path, app_settings):
+    """pyramid_retry repeats a request whose SQLite write waited in vain for the lock."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+    from zope.sqlalchemy.datamanager import SessionDataManager
+
+    from sw_gremien.db import get_engine
+
+    get_engine({**app_settings, "sqlalchemy.url": f"sqlite:///{tmp_path / 'x.sqlite'}"}).dispose()
+
+    locked = OperationalError("UPDATE …", {}, sqlite3.OperationalError("database is locked"))
+    other = OperationalError("SELECT …", {}, sqlite3.OperationalError("no such table: x"))
+    should_retry = SessionDataManager.should_retry
+    assert should_retry(None, locked) is True
+    assert not should_retry(None, other)
