@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sw_gremien.accounts.models import GlobalRole, User
 from sw_gremien.accounts.services import hash_password
 from sw_gremien.bodies.models import Body, BodyKind, Membership, MembershipRole, Rhythm
 from sw_gremien.bodies.services import slugify
-from sw_gremien.proposals.models import ConsultationRole, ProposalType, ProposalTypeStep
+from sw_gremien.proposals.models import ConsultationRole, Proposal, ProposalType, ProposalTypeStep
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
 DEMO_DOMAIN = "stuttgart.example"
@@ -133,7 +133,13 @@ def seed_structure(dbsession) -> dict[str, Body]:
     return bodies
 
 
-def seed_demo(dbsession) -> list[Login]:
+# How many example proposals the demo shows, with their histories in every state.
+DEMO_PROPOSALS = 30
+
+
+def seed_demo(dbsession, with_proposals: bool = True) -> list[Login]:
+    """Everything the demo shows. ``with_proposals=False`` leaves out the example proposals
+    (tests and the benchmark bring their own)."""
     password_hash = hash_password(DEMO_PASSWORD)
     logins: list[Login] = []
 
@@ -159,4 +165,8 @@ def seed_demo(dbsession) -> list[Login]:
     _get_or_create_user(dbsession, initiative_email, INITIATIVE[1], password_hash)
     logins.append(Login(initiative_email, INITIATIVE[1], "Initiative (Freundeskreis Flüchtlinge Süd)"))
     dbsession.flush()
+    if with_proposals and dbsession.scalar(select(func.count()).select_from(Proposal)) == 0:
+        from sw_gremien.proposals.benchmark_data import seed_proposals
+
+        seed_proposals(dbsession.connection(), DEMO_PROPOSALS)
     return logins

@@ -154,7 +154,7 @@ def prepare_database(url: str, size: int) -> tuple[SeedSummary, float]:
     engine = _engine(url)
     try:
         with Session(engine) as session, session.begin():
-            seed_demo(session)
+            seed_demo(session, with_proposals=False)
         started = time.perf_counter()
         with engine.begin() as connection:
             summary = seed_proposals(connection, size)

@@ -476,6 +476,7 @@ def seed_proposals(connection, n: int, seed: int = 2026, now: dt.datetime | None
         for start in range(0, len(rows), BATCH):
             connection.execute(insert(table.__table__), rows[start:start + BATCH])
 
+    _advance_sequences(connection)
     summary = SeedSummary(
         proposals=len(builder.proposals), consultations=len(builder.consultations),
         events=len(builder.events), districts=len(builder.districts),
@@ -489,6 +490,18 @@ def seed_proposals(connection, n: int, seed: int = 2026, now: dt.datetime | None
             "bezirk": SHOWCASE_DISTRICTS[0], "jahr": str(showcase["created_at"].year),
         }
     return summary
+
+
+def _advance_sequences(connection) -> None:
+    """The rows above carry their ids; on PostgreSQL the id sequences must follow, or the next
+    row the application writes would collide."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in ("proposals", "consultations", "workflow_events"):
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+        )
 
 
 def demo_user_email(role_prefix: str = "schriftfuehrung", body: str = SHOWCASE_BODY) -> str:

@@ -138,7 +138,7 @@ def _seed(url: str, settings: dict) -> None:
         manager = transaction.TransactionManager(explicit=True)
         dbsession = get_tm_session(get_session_factory(engine), manager)
         with manager:
-            seed_demo(dbsession)
+            seed_demo(dbsession, with_proposals=False)
         dbsession.close()
     finally:
         engine.dispose()

@@ -76,11 +76,12 @@ def test_cli_migrates_and_seeds_twice_without_change(tmp_path):
 
     def counts():
         with engine.connect() as c:
-            return [c.execute(text(f"select count(*) from {t}")).scalar() for t in ("users", "bodies", "memberships")]
+            return [c.execute(text(f"select count(*) from {t}")).scalar()
+                    for t in ("users", "bodies", "memberships", "proposal_types", "proposals")]
 
     before = counts()
     subprocess.run([*run, "seed-demo"], check=True, capture_output=True, env=env)
-    assert counts() == before == [20, 6, 18]
+    assert counts() == before == [20, 6, 18, 4, 30]
     engine.dispose()
 
 

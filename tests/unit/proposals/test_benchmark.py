@@ -40,7 +40,7 @@ def test_seeded_histories_follow_the_workflows(tmp_path):
     engine = _engine(url)
     try:
         with Session(engine) as session, session.begin():
-            seed_demo(session)
+            seed_demo(session, with_proposals=False)
         with engine.begin() as connection:
             summary = seed_proposals(connection, 120)
         assert summary.proposals == 120
@@ -99,3 +99,19 @@ def test_seeded_histories_follow_the_workflows(tmp_path):
             assert session.scalar(select(func.count(Consultation.id))) == summary.consultations
     finally:
         engine.dispose()
+
+
+def test_after_seeded_proposals_the_app_writes_new_ones(dbsession):
+    """The seeder writes ids itself; the next proposal the app writes must not collide
+    (PostgreSQL's sequences are moved along)."""
+    from sw_gremien.demo import seed_demo
+    from sw_gremien.proposals.benchmark_data import seed_proposals
+    from tests import factories
+
+    seed_demo(dbsession, with_proposals=False)
+    summary = seed_proposals(dbsession.connection(), 12)
+    author = factories.UserFactory()
+    body = factories.BodyFactory()
+    created = factories.proposal(author, body)
+    assert created.id > summary.proposals
+    assert all(c.id for c in created.consultations)
