@@ -11,6 +11,7 @@ import uuid
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPConflict, HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+from sqlalchemy.orm.exc import StaleDataError
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,14 @@ def conflict(exc, request):
     return {"detail": exc.detail}
 
 
+def stale_data(exc, request):
+    """Two writers raced on one row and the version check stopped the second. pyramid_retry
+    tries the request again first (the form's own version check then answers); if it still
+    fails, the same "changed meanwhile" answer as a stale form, never a 500."""
+    request.response.status = 409
+    return {"detail": None}
+
+
 def server_error(exc, request):
     error_id = uuid.uuid4().hex[:12]
     log.error("error %s on %s %s", error_id, request.method, request.path_qs, exc_info=exc)
@@ -54,6 +63,9 @@ def includeme(config):
     for predicates in ({"last_retry_attempt": True}, {"retryable_error": False}):
         config.add_exception_view(
             server_error, context=Exception, renderer="errors/500.jinja2", **predicates
+        )
+        config.add_exception_view(
+            stale_data, context=StaleDataError, renderer="errors/409.jinja2", **predicates
         )
 
 

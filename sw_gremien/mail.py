@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from pyramid.exceptions import ConfigurationError
 from pyramid.renderers import render
 from pyramid.threadlocal import get_current_request
 from pyramid.threadlocal import manager as threadlocal_manager
@@ -67,17 +68,23 @@ def send_mail(request, recipients: list[str], subject, template: str, values: di
 
 
 def public_url(request, route_name: str, **kw) -> str:
-    """An absolute link for a mail. Behind a proxy the configured public URL is the truth."""
-    base = request.registry.settings.get("sw_gremien.public_url")
-    if base:
-        return base.rstrip("/") + request.route_path(route_name, **kw)
-    return request.route_url(route_name, **kw)
+    """An absolute link for a mail, always on the configured public address: never on the
+    Host header of the request that caused the mail, which a sender of a password-reset
+    request controls."""
+    return request.registry.settings["sw_gremien.public_url"].rstrip("/") + request.route_path(route_name, **kw)
 
 
 def includeme(config):
     settings = config.get_settings()
     settings.setdefault("mail.default_sender", "Stuttgarter Weg <gremien@stuttgart.example>")
     mailer = settings.get("sw_gremien.mailer", "smtp")
+    if not settings.get("sw_gremien.public_url"):
+        if mailer == "smtp":
+            raise ConfigurationError(
+                "sw_gremien.public_url (or SW_GREMIEN_PUBLIC_URL) must be set: links in mails "
+                "are built from it, never from the request"
+            )
+        settings["sw_gremien.public_url"] = "http://localhost:6543"
     if mailer == "testing":
         config.include("pyramid_mailer.testing")
     elif mailer == "debug":

@@ -9,8 +9,11 @@ SCRIPT_LOCATION = "sw_gremien:migrations"
 
 
 def include_name(name, type_, parent_names) -> bool:
-    """For autogenerate: SQLite's full-text index (a virtual table and its shadow tables) is
-    made by hand in a migration and must not be seen as a table to drop."""
+    """For autogenerate: the full-text machinery is made by hand in migration 0003 and must
+    not be seen as something to drop — SQLite's FTS5 index (a virtual table and its shadow
+    tables) and PostgreSQL's expression index."""
+    if type_ == "index" and name == "ix_proposals_fulltext":
+        return False
     return not (type_ == "table" and name and name.startswith("proposals_fts"))
 
 

@@ -58,10 +58,14 @@ def principals_for(user: User, memberships: list[Membership]) -> list[str]:
     principals = [Everyone, Authenticated, user_principal(user.id)]
     if user.global_role:
         principals.append(f"role:{user.global_role}")
-    if memberships:
+    # Guests attend, they do not belong: they get their guest principal only, not the body's
+    # nor the committee's.
+    full = [m for m in memberships if m.role != MembershipRole.GUEST]
+    if full:
         principals.append(COMMITTEE_PRINCIPAL)
-    for membership in memberships:
+    for membership in full:
         principals.append(body_principal(membership.body_id))
+    for membership in memberships:
         principals.append(body_principal(membership.body_id, membership.role))
     return principals
 

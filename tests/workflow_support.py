@@ -79,6 +79,9 @@ class Specimen(WorkflowMixin, TestBase):
     def fund_balance_problems(self, request):
         return self._problems("balance")
 
+    def proposal_undecided(self):
+        return not self._problems("decided")
+
     def repayment_amount(self):
         return (self.problems or {}).get("repayment", 0)
 

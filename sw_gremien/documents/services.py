@@ -65,7 +65,10 @@ def sniff(head: bytes, path: Path) -> str | None:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
                 if "mimetype" in names:
-                    mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                    # Read a few bytes only: a crafted archive could inflate this entry to
+                    # gigabytes.
+                    with archive.open("mimetype") as entry:
+                        mimetype = entry.read(100).decode("ascii", "replace").strip()
                     return {"application/vnd.oasis.opendocument.text": "odt",
                             "application/vnd.oasis.opendocument.spreadsheet": "ods"}.get(mimetype)
                 if "[Content_Types].xml" in names:

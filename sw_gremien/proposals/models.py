@@ -35,6 +35,22 @@ ENDED_CONSULTATION_STATES = frozenset({"recommended", "decided", "rejected", "no
 OPEN_CONSULTATION_STATES = frozenset({"open", "scheduled"})
 
 
+def path_rule_problems(roles: list[str], informational: bool) -> list:
+    """The one rule of a consultation path: at least one step; exactly one decision step
+    (none needed for information only), and after it only steps that take note: once decided,
+    nobody deliberates any more."""
+    if not roles:
+        return [_("The consultation path needs at least one step.")]
+    decisions = [i for i, role in enumerate(roles) if role == ConsultationRole.DECISION]
+    if not decisions and not informational:
+        return [_("The consultation path needs a decision step.")]
+    if len(decisions) > 1:
+        return [_("The consultation path may have only one decision step.")]
+    if decisions and any(role != ConsultationRole.NOTICE for role in roles[decisions[0] + 1:]):
+        return [_("After the decision step only steps for information may follow.")]
+    return []
+
+
 class ProposalType(Base):
     """A kind of proposal with its default consultation path; the office maintains them."""
 
@@ -155,14 +171,7 @@ class Proposal(WorkflowMixin, Base):
         return problems
 
     def consultation_path_problems(self) -> list:
-        steps = self.current_round
-        if not steps:
-            return [_("The consultation path is empty.")]
-        if not self.proposal_type.informational and not any(
-            c.role == ConsultationRole.DECISION for c in steps
-        ):
-            return [_("The consultation path needs a decision step.")]
-        return []
+        return path_rule_problems([c.role for c in self.current_round], self.proposal_type.informational)
 
 
 class ProposalAuthor(Base):
@@ -216,6 +225,9 @@ class Consultation(WorkflowMixin, Base):
     @property
     def ended(self) -> bool:
         return self.state in ENDED_CONSULTATION_STATES
+
+    def proposal_undecided(self) -> bool:
+        return self.proposal.state == "in_consultation"
 
     def workflow_principals(self) -> dict[str, list[str]]:
         body = self.body_id

@@ -28,6 +28,7 @@ from sw_gremien.proposals.models import (
     ProposalDistrict,
     ProposalType,
     ReferenceCounter,
+    path_rule_problems,
 )
 from sw_gremien.workflow import engine
 from sw_gremien.workflow.definitions import Role
@@ -114,11 +115,7 @@ def replace_path(dbsession, proposal: Proposal, steps: list[PathStep]) -> None:
 
 
 def path_problems(steps: list[PathStep], proposal_type: ProposalType) -> list:
-    if not steps:
-        return [_("The consultation path needs at least one step.")]
-    if not proposal_type.informational and not any(s.role == ConsultationRole.DECISION for s in steps):
-        return [_("The consultation path needs a decision step.")]
-    return []
+    return path_rule_problems([step.role for step in steps], proposal_type.informational)
 
 
 # -- Who ---------------------------------------------------------------------------------------
@@ -208,6 +205,11 @@ def _after_proposal_transition(event) -> None:
         _open_next_step(request, proposal)
     elif trigger == "withdraw":
         for consultation in proposal.consultations:
+            if consultation.state in ("open", "scheduled"):
+                # Its body may have it on an agenda already: tell its secretaries.
+                notify(request, secretaries(request.dbsession, consultation.body_id),
+                       _("A proposal has been withdrawn"), "proposals/mail_withdrawn.txt.jinja2",
+                       {**values, "consultation": consultation}, _proposal_link(request, proposal))
             if consultation.state in ("waiting", "open", "scheduled"):
                 engine.fire(consultation, "cancel", request, as_system=True)
     elif trigger in ("adopt", "reject", "settle"):
@@ -242,6 +244,18 @@ def _open_next_step(request, proposal: Proposal) -> bool:
     return False
 
 
+def _open_next_notice_step(request, proposal: Proposal) -> None:
+    """After the decision only steps for information run (the path rule allows no other, this
+    keeps it so for paths written before the rule)."""
+    for consultation in proposal.current_round:
+        if consultation.state != "waiting":
+            continue
+        if consultation.role == ConsultationRole.NOTICE:
+            engine.fire(consultation, "open", request, as_system=True)
+            return
+        engine.fire(consultation, "cancel", request, as_system=True)
+
+
 def _after_consultation_transition(event) -> None:
     consultation: Consultation = event.object
     request = event.request
@@ -262,7 +276,7 @@ def _after_consultation_transition(event) -> None:
         consultation.result = event.event.comment
     if proposal.state != "in_consultation":
         # Decided already: a later notice step still runs to its end.
-        _open_next_step(request, proposal)
+        _open_next_notice_step(request, proposal)
         return
     if trigger == "refer_back":
         for later in proposal.current_round:
@@ -272,7 +286,7 @@ def _after_consultation_transition(event) -> None:
         return
     if consultation.role == ConsultationRole.DECISION and trigger in ("decide", "reject"):
         engine.fire(proposal, "adopt" if trigger == "decide" else "reject", request, as_system=True)
-        _open_next_step(request, proposal)
+        _open_next_notice_step(request, proposal)
         return
     if not _open_next_step(request, proposal):
         engine.fire(proposal, "settle", request, as_system=True)
@@ -377,9 +391,13 @@ def desk(request, recent_days: int = 60, limit: int = 20) -> Desk:
         ).options(*consultation_options).order_by(Consultation.opened_at).limit(limit)
     )) if chair_of else []
     since = utcnow() - dt.timedelta(days=recent_days)
+    # A step ends also when a proposal goes back to its authors (referred back): only what the
+    # user may still see is listed.
+    visible = select(Proposal.id).where(visible_condition(request, request.workflows["proposal"]))
     recent = list(dbsession.scalars(
         select(Consultation).where(
             Consultation.body_id.in_(member_of), Consultation.ended_at >= since,
+            Consultation.proposal_id.in_(visible),
             Consultation.state.in_(("recommended", "decided", "rejected", "noted", "referred_back")),
         ).options(*consultation_options).order_by(Consultation.ended_at.desc()).limit(limit)
     )) if member_of else []

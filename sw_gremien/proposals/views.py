@@ -144,7 +144,8 @@ def _proposal_page_values(context, request) -> dict:
     proposal = context.proposal
     current = proposal.current_round
     consultation_panels = {
-        c.id: workflow_panel(c, request) for c in current if c.state in ("open", "scheduled")
+        c.id: workflow_panel(c, request, history_and_diagram=False)
+        for c in current if c.state in ("open", "scheduled")
     }
     return {
         "proposal": proposal,

@@ -172,6 +172,10 @@ def fire(obj, trigger: str, request, comment: str | None = None, expected_versio
         reasons.append(_("Please give a reason in the comment."))
     reasons += _guard_reasons(transition, obj, request)
     if reasons:
+        if as_system:
+            # The application's own step failed midway through a user's transition: abort the
+            # whole request rather than let a 422 commit half of it.
+            raise RuntimeError(f"{workflow.name}.{trigger} refused for the system: {reasons}")
         raise TransitionRefused(transition, reasons)
 
     from_state = obj.state

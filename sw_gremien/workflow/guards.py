@@ -66,6 +66,14 @@ guard("role_is_notice", applicability=True)(_consultation_role_is("notice"))
 guard("role_is_deliberative", applicability=True)(_consultation_role_is("preliminary", "decision"))
 
 
+@guard("proposal_undecided", applicability=True)
+def proposal_undecided(obj, request) -> list:
+    """Referring back makes sense only while the proposal is still being decided."""
+    if obj.proposal_undecided():
+        return []
+    return [_("The proposal has been decided already.")]
+
+
 # -- Meetings -----------------------------------------------------------------------------------
 @guard("agenda_not_empty")
 def agenda_not_empty(obj, request) -> list:

@@ -35,17 +35,24 @@ class WorkflowPanel:
         return trigger
 
 
-def workflow_panel(obj, request) -> WorkflowPanel:
+def workflow_panel(obj, request, history_and_diagram: bool = True) -> WorkflowPanel:
+    """Everything an object page shows of the workflow. ``history_and_diagram=False`` for
+    places that show only the state and the actions (a consultation step inside its proposal's
+    page), which saves the history query and the drawing."""
     workflow = request.workflows.for_object(obj)
     locale = request.locale_name
-    svg = render_svg(workflow, locale, current=obj.state,
-                     current_text=translate(request, _("current state")))
+    svg = ""
+    events = []
+    if history_and_diagram:
+        svg = render_svg(workflow, locale, current=obj.state,
+                         current_text=translate(request, _("current state")))
+        events = history(request.dbsession, obj)
     return WorkflowPanel(
         object=obj,
         workflow=workflow,
         state=workflow.states[obj.state],
-        options=[o for o in transition_options(obj, request)],
-        events=history(request.dbsession, obj),
+        options=list(transition_options(obj, request)),
+        events=events,
         diagram=Markup(svg),
         fire_url=request.route_path(
             "workflow_fire", object_type=obj.workflow_object_type(), object_id=obj.id, trigger="__trigger__"

@@ -104,7 +104,8 @@ def test_the_strategic_path_from_draft_to_notice(testapp, app, dbsession, world,
     # the IA takes note; the proposal stays adopted
     ia_step = step(dbsession, proposal, "IA")
     as_user(testapp, world.ia_secretary)
-    assert triggers_on_page(testapp.get(page_url(proposal)), ia_step) == {"take_note", "refer_back"}
+    # decided already: nothing to refer back, only to take note of
+    assert triggers_on_page(testapp.get(page_url(proposal)), ia_step) == {"take_note"}
     fire(testapp, proposal, "take_note", obj=ia_step)
     assert reload(dbsession, proposal).state == "adopted"
     assert [s[3] for s in states(dbsession, proposal)] == ["recommended", "decided", "noted"]

@@ -209,3 +209,19 @@ def test_the_proposal_page_costs_the_same_however_long_its_story(testapp, app, d
     as_user(testapp, world.people[who])
     for suffix in ("", "/druck"):
         assert measure(testapp, engine, page_url(short) + suffix) == measure(testapp, engine, page_url(long) + suffix)
+
+
+def test_a_proposal_referred_back_leaves_the_other_bodies_desks(testapp, dbsession, world):
+    """After a referral back the proposal is a draft again (its authors' only): the LG's
+    members no longer see its title among their recent decisions."""
+    from tests.functional.proposals.support import reload
+    from tests.functional.proposals.test_consultation_path import step, submit_and_accept
+
+    proposal = factories.proposal(world.author, world.ag, world.types["strategic"], title="Zurück an die AG")
+    submit_and_accept(testapp, world, proposal)
+    fire(testapp, proposal, "recommend", obj=step(dbsession, proposal, "AG-SA"))
+    as_user(testapp, world.lg_secretary)
+    fire(testapp, proposal, "refer_back", obj=step(dbsession, proposal, "LG-GI"), comment="Abstimmung fehlt.")
+    assert reload(dbsession, proposal).state == "draft"
+    desk = testapp.get("/schreibtisch")
+    assert "Zurück an die AG" not in desk.text

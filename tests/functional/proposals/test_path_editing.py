@@ -67,13 +67,28 @@ def test_reorder_remove_and_add_steps(testapp, dbsession, world):
     form = testapp.get(path_url(proposal)).forms["path"]
     set_steps(form, [(world.ag, "preliminary"), (world.lg, "decision")])
     form.set("body_id", "", index=0)
-    form.set("body_id", str(world.ag.id), index=4)
-    form.set("role", "preliminary", index=4)
+    form.set("body_id", str(world.ia.id), index=4)
+    form.set("role", "notice", index=4)
     form.submit("save", status=302)
-    assert states(dbsession, proposal) == [(1, "LG-GI", "decision", "waiting"), (1, "AG-SA", "preliminary", "waiting")]
+    assert states(dbsession, proposal) == [(1, "LG-GI", "decision", "waiting"), (1, "IA", "notice", "waiting")]
     # the changed path is what runs after acceptance
     fire(testapp, proposal, "accept")
     assert states(dbsession, proposal)[0] == (1, "LG-GI", "decision", "open")
+
+
+@pytest.mark.parametrize("steps", [
+    (("ag", "preliminary"), ("lg", "decision"), ("lgpi", "decision")),   # two decisions
+    (("lg", "decision"), ("ag", "preliminary")),                         # deliberating after it
+])
+def test_after_the_decision_only_notice_steps_follow(testapp, dbsession, world, steps):
+    proposal = submitted(testapp, world, factories.proposal(world.author, world.ag, world.types["strategic"]))
+    before = states(dbsession, proposal)
+    as_user(testapp, world.ag_secretary)
+    form = testapp.get(path_url(proposal)).forms["path"]
+    set_steps(form, [(getattr(world, body), role) for body, role in steps])
+    response = form.submit("save", status=422)
+    assert response.html.select_one(".alert-danger")
+    assert states(dbsession, proposal) == before
 
 
 def test_a_path_needs_a_decision_step(testapp, dbsession, world):

@@ -139,3 +139,28 @@ def test_came_from_with_control_characters_goes_home(testapp, dbsession, came_fr
     form["password"] = "richtiges-Passwort-123"
     response = form.submit("login", status=302)
     assert response.location in ("http://localhost/", "/")
+
+
+def test_mail_links_never_follow_the_host_header(testapp, dbsession, mailer):
+    """A password-reset request sent with a forged Host must still mail a link to our own
+    address (else the token would travel to the forger's site)."""
+    user = UserFactory()
+    page = testapp.get("/passwort-vergessen", extra_environ={"HTTP_HOST": "evil.example"})
+    form = page.forms["password-forgotten"]
+    form["email"] = user.email
+    form.submit("send", extra_environ={"HTTP_HOST": "evil.example", "HTTP_X_FORWARDED_HOST": "evil.example"})
+    assert len(mailer.outbox) == 1
+    body = mailer.outbox[0].body
+    assert "evil.example" not in body
+    assert "http://localhost/passwort-setzen/" in body
+
+
+def test_production_needs_a_public_url(app_settings):
+    from pyramid.exceptions import ConfigurationError
+
+    from sw_gremien import main
+
+    settings = {**app_settings, "sw_gremien.mailer": "smtp"}
+    settings.pop("sw_gremien.public_url", None)
+    with pytest.raises(ConfigurationError, match="public_url"):
+        main({}, **settings)

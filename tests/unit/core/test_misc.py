@@ -31,3 +31,22 @@ def test_session_cookie_signature():
 def test_a_short_secret_is_refused():
     with pytest.raises(ValueError):
         SessionConfig("short", 60, 600)
+
+
+def test_guests_attend_but_do_not_belong():
+    """A guest gets the guest principal of the body only: not the body's members', nor the
+    committee's (which open the proposals of all bodies)."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from sw_gremien.security import COMMITTEE_PRINCIPAL, body_principal, principals_for
+
+    user = SimpleNamespace(id=5, global_role=None)
+    guest = SimpleNamespace(body_id=3, role="guest", start_date=dt.date(2024, 1, 1))
+    principals = principals_for(user, [guest])
+    assert body_principal(3, "guest") in principals
+    assert body_principal(3) not in principals and COMMITTEE_PRINCIPAL not in principals
+    member = SimpleNamespace(body_id=4, role="member")
+    principals = principals_for(user, [guest, member])
+    assert COMMITTEE_PRINCIPAL in principals and body_principal(4) in principals
+    assert body_principal(3) not in principals

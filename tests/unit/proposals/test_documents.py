@@ -146,3 +146,19 @@ def test_deleting_removes_the_bytes_only_after_commit(request_, dbsession):
     services.delete_attachment(request_, attachment)
     request_.tm.commit()
     assert on_disk(request_) == []
+
+
+def test_a_zip_bomb_is_not_inflated(tmp_path):
+    """A crafted ODT whose "mimetype" entry inflates to 200 MB is judged by its first bytes."""
+    import zipfile
+
+    from sw_gremien.documents.services import sniff
+
+    path = tmp_path / "bomb.odt"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("mimetype", "w", force_zip64=True) as entry:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(200):
+                entry.write(block)
+    assert path.stat().st_size < 1024 * 1024
+    assert sniff(path.read_bytes()[:16], path) is None
