@@ -16,9 +16,11 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
 
 from pyramid.interfaces import ISession
 from sqlalchemy import delete
+from sqlalchemy.exc import OperationalError
 from zope.interface import implementer
 
 from sw_gremien.accounts.models import WebSession
@@ -27,6 +29,7 @@ from sw_gremien.db import utcnow
 log = logging.getLogger(__name__)
 
 COOKIE_NAME = "sw_gremien_session"
+SAVE_ATTEMPTS = 3
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
 CSRF_KEY = "_csrft_"
 
@@ -185,28 +188,22 @@ class DatabaseSession(dict):
             return
         now = utcnow()
         issued = False
-        with request.tm:
-            dbsession = request.dbsession
-            if self._delete_ids:
-                dbsession.execute(delete(WebSession).where(WebSession.id.in_(self._delete_ids)))
-            if write:
-                if self._token is None:
-                    self._token = secrets.token_urlsafe(32)
-                    self._row_created = now
-                    issued = True
-                row = dbsession.get(WebSession, hash_token(self._token))
-                if row is None and not issued:
-                    # Another request ended this session meanwhile (logout, password change,
-                    # deactivation): never bring it back.
-                    self._token = None
-                else:
-                    if row is None:
-                        row = WebSession(id=hash_token(self._token), created_at=self._row_created or now)
-                        dbsession.add(row)
-                    row.data = dict(self)
-                    row.user_id = self.get("user_id")
-                    row.last_seen_at = now
-            dbsession.flush()
+        if write and self._token is None:
+            self._token = secrets.token_urlsafe(32)
+            self._row_created = now
+            issued = True
+        # The request's own transaction is over; a passing lock (SQLite) or hiccup must not
+        # turn its answer into an error page, so this small write gets a few attempts.
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            try:
+                with request.tm:
+                    self._write(request.dbsession, write, issued, now)
+                break
+            except OperationalError:
+                if attempt == SAVE_ATTEMPTS:
+                    raise
+                log.warning("saving the session failed, attempt %d of %d", attempt, SAVE_ATTEMPTS)
+                time.sleep(0.05 * attempt)
         if issued:
             response.set_cookie(
                 COOKIE_NAME,
@@ -218,6 +215,24 @@ class DatabaseSession(dict):
             )
         elif self._token is None and COOKIE_NAME in request.cookies:
             response.delete_cookie(COOKIE_NAME, path="/")
+
+    def _write(self, dbsession, write: bool, issued: bool, now) -> None:
+        if self._delete_ids:
+            dbsession.execute(delete(WebSession).where(WebSession.id.in_(self._delete_ids)))
+        if write and self._token is not None:
+            row = dbsession.get(WebSession, hash_token(self._token))
+            if row is None and not issued:
+                # Another request ended this session meanwhile (logout, password change,
+                # deactivation): never bring it back.
+                self._token = None
+            else:
+                if row is None:
+                    row = WebSession(id=hash_token(self._token), created_at=self._row_created or now)
+                    dbsession.add(row)
+                row.data = dict(self)
+                row.user_id = self.get("user_id")
+                row.last_seen_at = now
+        dbsession.flush()
 
 
 def delete_sessions_of(dbsession, user_id: int) -> None:

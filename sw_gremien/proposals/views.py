@@ -140,16 +140,18 @@ def proposal_list(request):
 
 
 # -- The proposal page -------------------------------------------------------------------------
-def _proposal_page_values(context, request) -> dict:
+def _proposal_page_values(context, request, full: bool = True) -> dict:
+    """What the proposal page shows; the print view (``full=False``) needs no history
+    query, diagram or step actions."""
     proposal = context.proposal
     current = proposal.current_round
     consultation_panels = {
         c.id: workflow_panel(c, request, history_and_diagram=False)
-        for c in current if c.state in ("open", "scheduled")
+        for c in current if full and c.state in ("open", "scheduled")
     }
     return {
         "proposal": proposal,
-        "panel": workflow_panel(proposal, request),
+        "panel": workflow_panel(proposal, request, history_and_diagram=full),
         "consultation_panels": consultation_panels,
         "rounds": _rounds(proposal),
         "markdown": render_markdown,
@@ -177,7 +179,7 @@ def proposal_show(context, request):
 
 @view_config(route_name="proposal_print", renderer="proposals/print.jinja2", permission=Permissions.VIEW_OBJECT)
 def proposal_print(context, request):
-    return _proposal_page_values(context, request)
+    return _proposal_page_values(context, request, full=False)
 
 
 # -- Writing ------------------------------------------------------------------------------------

@@ -255,3 +255,29 @@ def test_failed_login_keeps_the_anonymous_session(testapp, dbsession, user):
     submit_login(testapp, user.email, "falsch-falsch-falsch", status=422)
     assert session_cookie(testapp) == cookie
     assert session_row(dbsession, cookie).user_id is None
+
+
+def test_a_passing_database_lock_does_not_lose_the_session(testapp, dbsession, monkeypatch):
+    """The session is saved after the request's transaction; a failing first attempt (a
+    locked SQLite file, say) is retried instead of turning the page into an error."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from sw_gremien import sessions
+
+    original = sessions.DatabaseSession._write
+    failures = []
+
+    def flaky(self, *args, **kw):
+        if not failures:
+            failures.append(1)
+            raise OperationalError("UPDATE web_sessions", {}, sqlite3.OperationalError("database is locked"))
+        return original(self, *args, **kw)
+
+    monkeypatch.setattr(sessions, "time", type("NoSleep", (), {"sleep": staticmethod(lambda s: None)}))
+    monkeypatch.setattr(sessions.DatabaseSession, "_write", flaky)
+    response = testapp.get("/login")
+    assert failures == [1]
+    assert response.status_int == 200
+    assert "sw_gremien_session" in testapp.cookies
