@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from pyramid.i18n import TranslationStringFactory, get_localizer
+from pyramid.i18n import TranslationStringFactory, get_localizer, make_localizer
+from pyramid.interfaces import ILocalizer, ITranslationDirectories
 
 _ = TranslationStringFactory("sw_gremien")
 
@@ -52,12 +53,16 @@ def set_locale_cookie(request, response, locale: str) -> None:
 
 
 def get_localizer_for(request, locale: str):
-    """A localizer for a given language, e.g. the recipient's for a mail."""
-    from pyramid.i18n import make_localizer
-    from pyramid.interfaces import ITranslationDirectories
-
-    directories = request.registry.queryUtility(ITranslationDirectories, default=[])
-    return make_localizer(locale, directories)
+    """A localizer for a given language, e.g. the recipient's for a mail. Cached in the
+    registry under the same key Pyramid uses for ``request.localizer``, so the catalogues are
+    read from disk once per language, not once per mail."""
+    registry = request.registry
+    localizer = registry.queryUtility(ILocalizer, name=locale)
+    if localizer is None:
+        directories = registry.queryUtility(ITranslationDirectories, default=[])
+        localizer = make_localizer(locale, directories)
+        registry.registerUtility(localizer, ILocalizer, name=locale)
+    return localizer
 
 
 def translate(request, message, mapping=None) -> str:

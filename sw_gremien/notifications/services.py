@@ -7,7 +7,6 @@ from sqlalchemy import func, select, update
 
 from sw_gremien.accounts.models import User
 from sw_gremien.db import utcnow
-from sw_gremien.i18n import get_localizer_for
 from sw_gremien.mail import render_mail, queue_message
 from sw_gremien.notifications.models import Notification
 
@@ -19,11 +18,9 @@ def notify(request, users, subject, template: str, values: dict, link: str) -> N
         if user is None or not user.active or user.id in seen:
             continue
         seen.add(user.id)
-        localizer = get_localizer_for(request, user.locale)
-        subject_text = localizer.translate(subject)
-        message, body = render_mail(request, [user.email], subject_text, template,
+        message, body = render_mail(request, [user.email], subject, template,
                                     {**values, "recipient": user, "link": link}, locale=user.locale)
-        request.dbsession.add(Notification(user_id=user.id, subject=subject_text, body=body, link=link))
+        request.dbsession.add(Notification(user_id=user.id, subject=message.subject, body=body, link=link))
         queue_message(request, message)
 
 
