@@ -54,6 +54,27 @@ def body_principal(body_id: int, role: str | None = None) -> str:
     return f"body:{body_id}" if role is None else f"body:{body_id}:{role}"
 
 
+# Who holds a body's chair (the workflows' "body_chair"): the chair and the deputy.
+CHAIR_ROLES = (MembershipRole.CHAIR, MembershipRole.DEPUTY_CHAIR)
+
+
+def chair_principals(body_id: int) -> list[str]:
+    return [body_principal(body_id, role) for role in CHAIR_ROLES]
+
+
+def bodies_in(principals, roles: tuple[str, ...] | None = None) -> list[int]:
+    """The inverse of body_principal: the ids of the bodies the principals name, as a member
+    (``roles=None``) or in one of ``roles``."""
+    ids = []
+    for principal in principals:
+        parts = principal.split(":")
+        if parts[0] != "body":
+            continue
+        if (roles is None and len(parts) == 2) or (roles is not None and len(parts) == 3 and parts[2] in roles):
+            ids.append(int(parts[1]))
+    return ids
+
+
 def principals_for(user: User, memberships: list[Membership]) -> list[str]:
     principals = [Everyone, Authenticated, user_principal(user.id)]
     if user.global_role:

@@ -10,10 +10,10 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sw_gremien.accounts.models import User
-from sw_gremien.bodies.models import Body
+from sw_gremien.bodies.models import Body, MembershipRole
 from sw_gremien.db import Base, UTCDateTime, utcnow
 from sw_gremien.i18n import _
-from sw_gremien.security import body_principal, user_principal
+from sw_gremien.security import body_principal, chair_principals, user_principal
 from sw_gremien.workflow.definitions import Role
 from sw_gremien.workflow.models import WorkflowMixin
 
@@ -150,8 +150,8 @@ class Proposal(WorkflowMixin, Base):
             Role.AUTHOR: [user_principal(uid) for uid in self.author_ids],
             # Everyone in a body the proposal concerns: its working group and its path.
             Role.BODY_MEMBER: [body_principal(b) for b in {origin, *path_bodies}],
-            Role.BODY_SECRETARY: [body_principal(origin, "secretary")],
-            Role.BODY_CHAIR: [body_principal(origin, "chair"), body_principal(origin, "deputy_chair")],
+            Role.BODY_SECRETARY: [body_principal(origin, MembershipRole.SECRETARY)],
+            Role.BODY_CHAIR: chair_principals(origin),
         }
 
     # -- Guard hooks ------------------------------------------------------------------------
@@ -234,8 +234,8 @@ class Consultation(WorkflowMixin, Base):
         return {
             Role.AUTHOR: [user_principal(uid) for uid in self.proposal.author_ids],
             Role.BODY_MEMBER: [body_principal(body)],
-            Role.BODY_SECRETARY: [body_principal(body, "secretary")],
-            Role.BODY_CHAIR: [body_principal(body, "chair"), body_principal(body, "deputy_chair")],
+            Role.BODY_SECRETARY: [body_principal(body, MembershipRole.SECRETARY)],
+            Role.BODY_CHAIR: chair_principals(body),
         }
 
 

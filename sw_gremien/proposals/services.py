@@ -31,6 +31,7 @@ from sw_gremien.proposals.models import (
     path_rule_problems,
 )
 from sw_gremien.workflow import engine
+from sw_gremien.security import CHAIR_ROLES, COMMITTEE_PRINCIPAL, bodies_in
 from sw_gremien.workflow.definitions import Role
 
 PATH_EDITABLE_STATES = frozenset({"draft", "submitted"})
@@ -300,21 +301,16 @@ def visible_condition(request, workflow) -> object:
     principals = set(request.principals)
     if user is not None and user.is_admin:
         return true()
-    my_bodies = [int(p.split(":")[1]) for p in principals if p.startswith("body:") and p.count(":") == 1]
+    my_bodies = bodies_in(principals)
     role_conditions = {
         Role.PUBLIC: true(),
         Role.AUTHENTICATED: true() if user is not None else false(),
-        Role.COMMITTEE: true() if "group:committee" in principals else false(),
+        Role.COMMITTEE: true() if COMMITTEE_PRINCIPAL in principals else false(),
         Role.OFFICE: false(),
         Role.AUTHOR: _authored_by(user) if user is not None else false(),
         Role.BODY_MEMBER: _concerns_bodies(my_bodies) if my_bodies else false(),
-        Role.BODY_SECRETARY: Proposal.origin_body_id.in_(
-            [int(p.split(":")[1]) for p in principals if p.startswith("body:") and p.endswith(":secretary")]
-        ),
-        Role.BODY_CHAIR: Proposal.origin_body_id.in_(
-            [int(p.split(":")[1]) for p in principals
-             if p.startswith("body:") and (p.endswith(":chair") or p.endswith(":deputy_chair"))]
-        ),
+        Role.BODY_SECRETARY: Proposal.origin_body_id.in_(bodies_in(principals, (MembershipRole.SECRETARY,))),
+        Role.BODY_CHAIR: Proposal.origin_body_id.in_(bodies_in(principals, CHAIR_ROLES)),
     }
     per_state = [
         and_(Proposal.state == state.id, or_(*[role_conditions[role] for role in state.view]))
@@ -341,15 +337,6 @@ def _concerns_bodies(body_ids: list[int]):
     )
 
 
-def _my_body_ids(request, role_suffixes: tuple[str, ...]) -> list[int]:
-    ids = []
-    for principal in request.principals:
-        parts = principal.split(":")
-        if len(parts) == 3 and parts[0] == "body" and parts[2] in role_suffixes:
-            ids.append(int(parts[1]))
-    return ids
-
-
 @dataclass
 class Desk:
     drafts: list[Proposal]
@@ -364,9 +351,10 @@ def desk(request, recent_days: int = 60, limit: int = 20) -> Desk:
     """What waits for the current user, in a fixed number of statements."""
     dbsession = request.dbsession
     user = request.user
-    secretary_of = _my_body_ids(request, ("secretary",))
-    chair_of = _my_body_ids(request, ("chair", "deputy_chair"))
-    member_of = [int(p.split(":")[1]) for p in request.principals if p.startswith("body:") and p.count(":") == 1]
+    principals = request.principals
+    secretary_of = bodies_in(principals, (MembershipRole.SECRETARY,))
+    chair_of = bodies_in(principals, CHAIR_ROLES)
+    member_of = bodies_in(principals)
     proposal_options = (selectinload(Proposal.origin_body), selectinload(Proposal.proposal_type))
     mine = list(dbsession.scalars(
         select(Proposal).where(Proposal.state == "draft", _authored_by(user))
