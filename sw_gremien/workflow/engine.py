@@ -124,23 +124,21 @@ def _guard_reasons(transition: Transition, obj, request) -> list:
     return reasons
 
 
-def _applies(transition: Transition, obj, request) -> bool:
-    return not any(
-        guard_registry.GUARDS[name](obj, request)
-        for name in transition.guards if name in guard_registry.APPLICABILITY_GUARDS
-    )
-
-
 def transition_options(obj, request) -> list[TransitionOption]:
     """The transitions the current user's roles allow from the current state and that apply
-    to this object, each with the reasons a guard gives against it now (none: it may fire)."""
+    to this object, each with the reasons a guard gives against it now (none: it may fire).
+    Each guard runs once: its answer both decides applicability and gives the reasons."""
     workflow = workflows(request).for_object(obj)
     roles = roles_of(obj, request)
-    return [
-        TransitionOption(t, _guard_reasons(t, obj, request))
-        for t in workflow.transitions_from(obj.state)
-        if t.roles & roles and _applies(t, obj, request)
-    ]
+    options = []
+    for transition in workflow.transitions_from(obj.state):
+        if not transition.roles & roles:
+            continue
+        answers = {name: guard_registry.GUARDS[name](obj, request) for name in transition.guards}
+        if any(answers[name] for name in answers if name in guard_registry.APPLICABILITY_GUARDS):
+            continue
+        options.append(TransitionOption(transition, [reason for name in transition.guards for reason in answers[name]]))
+    return options
 
 
 def available_transitions(obj, request) -> list[Transition]:
