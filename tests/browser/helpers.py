@@ -103,6 +103,45 @@ def html_lang(page) -> str:
     return page.locator("html").get_attribute("lang")
 
 
+DUPLICATE_IDS = """() => {
+  const seen = new Set(), twice = new Set();
+  for (const el of document.querySelectorAll("[id]")) {
+    (seen.has(el.id) ? twice : seen).add(el.id);
+  }
+  return [...twice];
+}"""
+
+
+class PageChecks:
+    """axe-core, <html lang>, unique ids and no sideways scrolling on page after page; fails
+    once, at the end, listing every page with problems."""
+
+    def __init__(self):
+        self.failures: list[str] = []
+
+    def __call__(self, page, label: str, locale: str = "de") -> None:
+        assert html_lang(page) == locale, f"{label}: <html lang> is not {locale}"
+        try:
+            assert_accessible(page)
+        except pytest.fail.Exception as exc:
+            self.failures.append(f"[{locale}] {label}:\n{exc}")
+        # axe 4.x no longer reports duplicate ids that no ARIA attribute refers to; a label's
+        # for= or a second form on the page still depends on them being unique.
+        duplicates = page.evaluate(DUPLICATE_IDS)
+        if duplicates:
+            self.failures.append(f"[{locale}] {label}: duplicate ids {duplicates}")
+        # Reflow (WCAG 1.4.10): wide content scrolls in its own box, never the whole page.
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if widths[0] > widths[1]:
+            self.failures.append(
+                f"[{locale}] {label}: the page scrolls sideways ({widths[0]}px wide in {widths[1]}px)"
+            )
+
+    def finish(self) -> None:
+        if self.failures:
+            pytest.fail("\n\n".join(self.failures), pytrace=False)
+
+
 def login(page, email: str, password: str = DEMO_PASSWORD) -> None:
     """Logs in through the login form; stays on the page the login leads to."""
     page.goto("/login")

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import assert_accessible, html_lang, login
+from tests.browser.helpers import PageChecks, html_lang, login
 
 pytestmark = pytest.mark.browser
 
@@ -24,22 +24,13 @@ LOCALES = ("de", "en")
 PHONE = {"width": 320, "height": 640}  # WCAG 1.4.10 Reflow: 320 CSS pixels wide
 
 
-DUPLICATE_IDS = """() => {
-  const seen = new Set(), twice = new Set();
-  for (const el of document.querySelectorAll("[id]")) {
-    (seen.has(el.id) ? twice : seen).add(el.id);
-  }
-  return [...twice];
-}"""
-
-
 class Checker:
-    """Runs assert_accessible on page after page and fails once, at the end, listing them all."""
+    """One page in one language, checked (PageChecks) after every step; fails once, at the end."""
 
     def __init__(self, page, locale):
         self.page = page
         self.locale = locale
-        self.failures: list[str] = []
+        self.checks = PageChecks()
 
     def goto(self, path: str, status: int = 200, label: str | None = None):
         response = self.page.goto(path)
@@ -58,26 +49,10 @@ class Checker:
         self.check(label)
 
     def check(self, label: str) -> None:
-        assert html_lang(self.page) == self.locale, f"{label}: <html lang> is not {self.locale}"
-        try:
-            assert_accessible(self.page)
-        except pytest.fail.Exception as exc:
-            self.failures.append(f"[{self.locale}] {label}:\n{exc}")
-        # axe 4.x no longer reports duplicate ids that no ARIA attribute refers to; a label's
-        # for= or a second form on the page still depends on them being unique.
-        duplicates = self.page.evaluate(DUPLICATE_IDS)
-        if duplicates:
-            self.failures.append(f"[{self.locale}] {label}: duplicate ids {duplicates}")
-        # Reflow (WCAG 1.4.10): wide content scrolls in its own box, never the whole page.
-        widths = self.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        if widths[0] > widths[1]:
-            self.failures.append(
-                f"[{self.locale}] {label}: the page scrolls sideways ({widths[0]}px wide in {widths[1]}px)"
-            )
+        self.checks(self.page, label, self.locale)
 
     def finish(self) -> None:
-        if self.failures:
-            pytest.fail("\n\n".join(self.failures), pytrace=False)
+        self.checks.finish()
 
 
 def start(page, locale: str, email: str | None = None) -> Checker:

@@ -19,7 +19,7 @@ import re
 import pytest
 
 from sw_gremien.demo import BODIES
-from tests.browser.helpers import assert_accessible, html_lang, login
+from tests.browser.helpers import PageChecks, login
 
 pytestmark = pytest.mark.browser
 
@@ -47,43 +47,9 @@ DISTRICTS = ("bad-cannstatt", "mitte", "zuffenhausen")
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 DISGUISED = b"<!doctype html><html><body><script>alert('hallo')</script></body></html>\n"
 
-DUPLICATE_IDS = """() => {
-  const seen = new Set(), twice = new Set();
-  for (const el of document.querySelectorAll("[id]")) {
-    (seen.has(el.id) ? twice : seen).add(el.id);
-  }
-  return [...twice];
-}"""
-
-
-class Checks:
-    """axe-core, <html lang>, unique ids and no sideways scrolling on page after page; fails
-    once, at the end, listing every page with problems."""
-
-    def __init__(self):
-        self.failures: list[str] = []
-
-    def __call__(self, page, label: str, locale: str = "de") -> None:
-        assert html_lang(page) == locale, f"{label}: <html lang> is not {locale}"
-        try:
-            assert_accessible(page)
-        except pytest.fail.Exception as exc:
-            self.failures.append(f"[{locale}] {label}:\n{exc}")
-        duplicates = page.evaluate(DUPLICATE_IDS)
-        if duplicates:
-            self.failures.append(f"[{locale}] {label}: duplicate ids {duplicates}")
-        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        if widths[0] > widths[1]:
-            self.failures.append(f"[{locale}] {label}: the page scrolls sideways ({widths[0]}px in {widths[1]}px)")
-
-    def finish(self) -> None:
-        if self.failures:
-            pytest.fail("\n\n".join(self.failures), pytrace=False)
-
-
 @pytest.fixture
 def checks():
-    return Checks()
+    return PageChecks()
 
 
 @pytest.fixture
