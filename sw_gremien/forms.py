@@ -103,6 +103,14 @@ class FormView:
                     return getattr(self, f"{button.name}_success")(appstruct)
         return self.render(form.render(self.appstruct()))
 
+    def refuse(self, message, appstruct: dict, status: int = 422):
+        """The form again, with a message above the fields and the given values: for checks
+        that need more than one field (a wrong login, a changed version, a path rule)."""
+        self.request.response.status = status
+        form = self.make_form()
+        form.error = colander.Invalid(form.schema, self.request.localizer.translate(message))
+        return self.render(form.render(appstruct))
+
     def redirect(self, route_name: str, **kw) -> HTTPFound:
         return HTTPFound(self.request.route_path(route_name, **kw))
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import math
 
-import colander
 import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.security import forget, remember
-from pyramid.view import view_config, view_defaults
+from pyramid.view import view_config
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -74,12 +73,12 @@ class LoginView(FormView):
         ip_address = request.remote_addr or "unknown"
         email = appstruct["email"]
 
+        # Shown again: the address and where to go; never the password.
+        kept = {"email": email, "came_from": appstruct["came_from"]}
         wait = services.login_blocked_for(dbsession, limit, email, ip_address)
         if wait is not None:
             minutes = max(1, math.ceil(wait.total_seconds() / 60))
-            request.response.status = 429
-            return self._refuse(
-                appstruct,
+            return self.refuse(
                 pluralize(
                     request,
                     "Too many failed login attempts. For your protection, logging in is paused: "
@@ -89,13 +88,14 @@ class LoginView(FormView):
                     minutes,
                     mapping={"minutes": minutes},
                 ),
+                kept,
+                status=429,
             )
 
         user = services.find_user_by_email(dbsession, email)
         if not services.verify_password(user, appstruct["password"]) or not user.active:
             services.record_login_failure(dbsession, email, ip_address)
-            request.response.status = 422
-            return self._refuse(appstruct, _("The e-mail address or the password is wrong."))
+            return self.refuse(_("The e-mail address or the password is wrong."), kept)
 
         services.clear_login_failures(dbsession, email)
         user.last_login_at = services.utcnow()
@@ -104,13 +104,6 @@ class LoginView(FormView):
         if not appstruct["came_from"]:
             return HTTPFound(request.route_path("desk"))
         return HTTPFound(safe_came_from(appstruct["came_from"], request))
-
-    def _refuse(self, appstruct, message):
-        form = self.make_form()
-        form.error = colander.Invalid(form.schema, self.request.localizer.translate(message))
-        # Keep the address and where to go; never echo the password back.
-        return self.render(form.render({"email": appstruct["email"], "came_from": appstruct["came_from"]}))
-
 
 @view_config(route_name="logout", renderer="accounts/logout.jinja2", permission=Permissions.PUBLIC)
 def logout(request):

@@ -7,7 +7,6 @@ import logging
 import math
 from urllib.parse import quote
 
-import colander
 import deform
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.response import FileResponse
@@ -271,14 +270,12 @@ class ProposalEditView(FormView):
     def _conflict(self, appstruct):
         """Someone changed the proposal since this form was opened: show the form again with
         everything the user typed, and say so, instead of overwriting their change."""
-        self.request.response.status = 409
-        form = self.make_form()
-        form.error = colander.Invalid(form.schema, translate(self.request, _(
-            "Someone else has changed this proposal since you opened the form. Your text is "
-            "still here: compare it with the current version (opens in a new tab), then save again."
-        )))
-        appstruct = dict(appstruct, version=self.context.proposal.version)
-        values = self.render(form.render(appstruct))
+        values = self.refuse(
+            _("Someone else has changed this proposal since you opened the form. Your text is "
+              "still here: compare it with the current version (opens in a new tab), then save again."),
+            dict(appstruct, version=self.context.proposal.version),
+            status=409,
+        )
         values["conflict"] = True
         return values
 
@@ -308,11 +305,8 @@ class ProposalPathView(FormView):
         ]
         problems = services.path_problems(steps, proposal.proposal_type)
         if appstruct["version"] != proposal.version or problems:
-            form = self.make_form()
             message = problems[0] if problems else _("Someone else has changed this proposal meanwhile. Please check the path and save again.")
-            form.error = colander.Invalid(form.schema, translate(self.request, message))
-            self.request.response.status = 409 if not problems else 422
-            return self.render(form.render(dict(appstruct, version=proposal.version)))
+            return self.refuse(message, dict(appstruct, version=proposal.version), status=422 if problems else 409)
         services.replace_path(self.request.dbsession, proposal, steps)
         proposal.updated_at = services.utcnow()
         self.flash(_("The consultation path has been saved."))
@@ -351,12 +345,6 @@ class _TypeFormView(FormView):
         probe = ProposalType(informational=appstruct["informational"])
         return services.path_problems(steps, probe)
 
-    def _refuse(self, appstruct, problems):
-        form = self.make_form()
-        form.error = colander.Invalid(form.schema, translate(self.request, problems[0]))
-        self.request.response.status = 422
-        return self.render(form.render(appstruct))
-
 
 @view_config(route_name="proposal_type_add", renderer="proposals/type_form.jinja2",
              permission=Permissions.MANAGE_PROPOSAL_TYPES)
@@ -370,7 +358,7 @@ class ProposalTypeAddView(_TypeFormView):
     def save_success(self, appstruct):
         problems = self._problems(appstruct)
         if problems:
-            return self._refuse(appstruct, problems)
+            return self.refuse(problems[0], appstruct)
         proposal_type = ProposalType()
         self._apply(proposal_type, appstruct)
         self.request.dbsession.add(proposal_type)
@@ -395,7 +383,7 @@ class ProposalTypeEditView(_TypeFormView):
     def save_success(self, appstruct):
         problems = self._problems(appstruct)
         if problems:
-            return self._refuse(appstruct, problems)
+            return self.refuse(problems[0], appstruct)
         self._apply(self.context.proposal_type, appstruct)
         self.flash(_("The proposal type has been saved."))
         return self.redirect("proposal_types")
