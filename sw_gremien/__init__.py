@@ -51,6 +51,7 @@ def main(global_config, **settings):
         config.include(".bodies")
         config.include(".documents")
         config.include(".proposals")
+        config.include(".meetings")
         config.scan(".errors")
         config.scan(".views")
         config.scan(".accounts.views")
@@ -58,4 +59,5 @@ def main(global_config, **settings):
         config.scan(".workflow.views")
         config.scan(".proposals.views")
         config.scan(".notifications.views")
+        config.scan(".meetings")
     return config.make_wsgi_app()

@@ -169,4 +169,31 @@ def seed_demo(dbsession, with_proposals: bool = True) -> list[Login]:
         from sw_gremien.proposals.benchmark_data import seed_proposals
 
         seed_proposals(dbsession.connection(), DEMO_PROPOSALS)
+    if with_proposals:
+        seed_meetings(dbsession, bodies)
     return logins
+
+
+DEMO_LOCATIONS = {
+    "IA": "Rathaus, Großer Sitzungssaal, Marktplatz 1",
+    "LG-GI": "Rathaus, Raum 301",
+    "LG-PI": "Rathaus, Raum 301",
+}
+
+
+def seed_meetings(dbsession, bodies: dict) -> None:
+    """The next meeting of every body, planned two weeks ahead (so the notice period can be
+    kept when the demo convenes it) at 17:00 Stuttgart time. Only when there are none yet."""
+    import datetime as dt
+
+    from sw_gremien.i18n import TIMEZONE, today
+    from sw_gremien.meetings.models import Meeting
+    from sw_gremien.meetings.services import plan_meeting
+
+    if dbsession.scalar(select(func.count()).select_from(Meeting)):
+        return
+    for offset, (short_name, body) in enumerate(sorted(bodies.items())):
+        day = today() + dt.timedelta(days=14 + offset)
+        starts_at = dt.datetime.combine(day, dt.time(17)).replace(tzinfo=TIMEZONE).astimezone(dt.UTC)
+        plan_meeting(dbsession, body, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=2),
+                     location=DEMO_LOCATIONS.get(short_name, "Rathaus, Raum 102"))

@@ -11,6 +11,13 @@ from sw_gremien.accounts.models import (  # noqa: F401
 from sw_gremien.bodies.models import Body, Membership  # noqa: F401
 from sw_gremien.db import Base
 from sw_gremien.documents.models import Attachment  # noqa: F401
+from sw_gremien.meetings.models import (  # noqa: F401
+    AgendaItem,
+    Attendance,
+    CalendarToken,
+    Meeting,
+    MinutesCorrection,
+)
 from sw_gremien.notifications.models import Notification  # noqa: F401
 from sw_gremien.proposals.models import (  # noqa: F401
     Consultation,

@@ -3,6 +3,7 @@ missing one is a 404 before any view runs, and the view declares only its permis
 
 from sw_gremien.accounts.resources import UserResource
 from sw_gremien.bodies.resources import BodyResource, MembershipResource, body_list_factory
+from sw_gremien.meetings.resources import AgendaItemResource, MeetingResource
 from sw_gremien.proposals.resources import ProposalResource, ProposalTypeResource
 from sw_gremien.workflow.resources import WorkflowDefinitionResource, WorkflowObjectResource
 
@@ -63,3 +64,26 @@ def includeme(config):
     config.add_route("proposal_types", "/verwaltung/vorlagenarten")
     config.add_route("proposal_type_add", "/verwaltung/vorlagenarten/neu")
     config.add_route("proposal_type_edit", "/verwaltung/vorlagenarten/{type_id:\\d+}", factory=ProposalTypeResource)
+
+    config.add_route("meetings", "/sitzungen")
+    config.add_route("meeting_add", "/gremien/{slug}/sitzungen/neu", factory=BodyResource)
+    config.add_route("meeting_series", "/gremien/{slug}/sitzungen/reihe", factory=BodyResource)
+    config.add_route("body_calendar", "/gremien/{slug}/kalender.ics", factory=BodyResource)
+    meeting = "/sitzungen/{meeting_id:\\d+}"
+    config.add_route("meeting", meeting, factory=MeetingResource)
+    config.add_route("meeting_edit", meeting + "/bearbeiten", factory=MeetingResource)
+    config.add_route("meeting_agenda", meeting + "/tagesordnung", factory=MeetingResource)
+    config.add_route("meeting_item_add", meeting + "/tagesordnung/neu", factory=MeetingResource)
+    config.add_route("meeting_agenda_order", meeting + "/tagesordnung/reihenfolge", factory=MeetingResource)
+    item = meeting + "/top/{item_id:\\d+}"
+    config.add_route("meeting_item", item, factory=AgendaItemResource)
+    config.add_route("meeting_item_move", item + "/verschieben", factory=AgendaItemResource)
+    config.add_route("meeting_item_remove", item + "/entfernen", factory=AgendaItemResource)
+    config.add_route("meeting_item_correct", item + "/berichtigen", factory=AgendaItemResource)
+    config.add_route("meeting_attendance", meeting + "/anwesenheit", factory=MeetingResource)
+    config.add_route("meeting_minutes", meeting + "/protokoll", factory=MeetingResource)
+    config.add_route("meeting_minutes_pdf", meeting + "/protokoll.pdf", factory=MeetingResource)
+    config.add_route("meeting_agenda_pdf", meeting + "/einladung.pdf", factory=MeetingResource)
+    config.add_route("meeting_ics", meeting + "/termin.ics", factory=MeetingResource)
+    config.add_route("user_calendar", "/kalender/{token}.ics")
+    config.add_route("calendar_settings", "/konto/kalender")

@@ -32,6 +32,12 @@ class Permissions(enum.StrEnum):
     VIEW_WORKFLOWS = "view-workflows"
     MANAGE_PROPOSAL_TYPES = "manage-proposal-types"
     EDIT_PATH = "edit-consultation-path"
+    # Plan meetings of a body (its secretaries and the office).
+    MANAGE_MEETINGS = "manage-meetings"
+    # See a meeting's public part (everyone, once a public meeting is convened) or more.
+    VIEW_MEETING = "view-meeting"
+    # Correct approved minutes, as a new version with the reason (secretaries, office).
+    CORRECT_MINUTES = "correct-minutes"
     # On workflow objects, granted by their state (sw_gremien.workflow.engine.workflow_acl).
     VIEW_OBJECT = "view-object"
     EDIT_OBJECT = "edit-object"

@@ -67,7 +67,7 @@ class Specimen(WorkflowMixin, TestBase):
     def notice_period_problems(self):
         return self._problems("notice")
 
-    def missing_results(self):
+    def missing_results(self, request=None):
         return self._problems("results")
 
     def financing_balanced(self):

@@ -34,7 +34,9 @@ class BodyResource:
         return [
             (Allow, members_visible_to, Permissions.VIEW_BODY_MEMBERS),
             (Allow, body_principal(self.body.id), Permissions.VIEW_BODY_CONTACTS),
-            (Allow, ADMIN_PRINCIPAL, (Permissions.VIEW_BODY_CONTACTS, Permissions.MANAGE_BODIES)),
+            (Allow, body_principal(self.body.id, "secretary"), Permissions.MANAGE_MEETINGS),
+            (Allow, ADMIN_PRINCIPAL,
+             (Permissions.VIEW_BODY_CONTACTS, Permissions.MANAGE_BODIES, Permissions.MANAGE_MEETINGS)),
         ]
 
 

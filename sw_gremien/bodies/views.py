@@ -20,6 +20,7 @@ def body_list(request):
 
 @view_config(route_name="body", renderer="bodies/show.jinja2", permission=Permissions.PUBLIC)
 def body_show(context, request):
+    from sw_gremien.meetings.services import meetings_of_body
     from sw_gremien.proposals.services import body_queue
 
     current, former = [], []
@@ -36,6 +37,10 @@ def body_show(context, request):
         "can_see_contacts": request.can(Permissions.VIEW_BODY_CONTACTS),
         "can_manage": request.can(Permissions.MANAGE_BODIES),
         "today": today(),
+        "upcoming_meetings": meetings_of_body(request, context.body.id, upcoming=True),
+        "past_meetings": meetings_of_body(request, context.body.id, upcoming=False),
+        "can_plan": request.can(Permissions.MANAGE_MEETINGS),
+        "meeting_states": request.workflows["meeting"].states,
     }
 
 

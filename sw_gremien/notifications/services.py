@@ -3,6 +3,9 @@ after the transaction commits)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from pyramid_mailer.message import Attachment
 from sqlalchemy import func, select, update
 
 from sw_gremien.accounts.models import User
@@ -11,8 +14,10 @@ from sw_gremien.mail import render_mail, queue_message
 from sw_gremien.notifications.models import Notification
 
 
-def notify(request, users, subject, template: str, values: dict, link: str) -> None:
-    """Each active recipient once, in their own language."""
+def notify(request, users, subject, template: str, values: dict, link: str,
+           attachments: Callable[[str], list[Attachment]] | None = None) -> None:
+    """Each active recipient once, in their own language. ``attachments(locale)`` gives the
+    files for a recipient's language (called once per language: the caller caches)."""
     seen = set()
     for user in users:
         if user is None or not user.active or user.id in seen:
@@ -20,6 +25,9 @@ def notify(request, users, subject, template: str, values: dict, link: str) -> N
         seen.add(user.id)
         message, body = render_mail(request, [user.email], subject, template,
                                     {**values, "recipient": user, "link": link}, locale=user.locale)
+        if attachments is not None:
+            for attachment in attachments(user.locale or "de"):
+                message.attach(attachment)
         request.dbsession.add(Notification(user_id=user.id, subject=message.subject, body=body, link=link))
         queue_message(request, message)
 

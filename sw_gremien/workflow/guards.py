@@ -89,7 +89,7 @@ def notice_period_kept(obj, request) -> list:
 
 @guard("results_complete")
 def results_complete(obj, request) -> list:
-    return list(obj.missing_results())
+    return list(obj.missing_results(request))
 
 
 # -- Fund applications --------------------------------------------------------------------------

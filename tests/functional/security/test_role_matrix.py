@@ -4,10 +4,13 @@ One row per page; the roles are the people of one working group plus the office,
 initiative contact without memberships, and an anonymous visitor.
 """
 
+import datetime as dt
 import re
 
 import pytest
 
+from sw_gremien.db import utcnow
+from sw_gremien.meetings.services import add_free_item, plan_meeting, prepare_attendance
 from tests import factories
 
 from sw_gremien.bodies.models import MembershipRole
@@ -24,6 +27,10 @@ WRITERS = {**LOGGED_IN, "initiative": FORBIDDEN}  # members of a working group, 
 # The world's proposal is a draft of the member: its author and the office see and edit it;
 # only the office may shape the path of a draft (the secretaries once it is submitted).
 DRAFT_READERS = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "member": OK, "office": OK}
+# The body's people (not the initiative contact), and the office.
+BODY_PEOPLE = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN, "initiative": FORBIDDEN}
+# The body's secretary and the office: plan meetings, build agendas, record results.
+SECRETARIES = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "secretary": OK, "office": OK}
 
 PAGES = {
     "/": EVERYONE,
@@ -52,6 +59,31 @@ PAGES = {
     "/verwaltung/vorlagenarten": OFFICE_ONLY,
     "/verwaltung/vorlagenarten/neu": OFFICE_ONLY,
     "/verwaltung/vorlagenarten/{type_id}": OFFICE_ONLY,
+    # The world's meetings of AG-SA (not public): planned unless MEETING_STATES says otherwise.
+    "/sitzungen": EVERYONE,
+    "/gremien/{slug}/sitzungen/neu": SECRETARIES,
+    "/gremien/{slug}/sitzungen/reihe": SECRETARIES,
+    "/gremien/{slug}/kalender.ics": EVERYONE,
+    "/konto/kalender": LOGGED_IN,
+    "/sitzungen/{meeting_id}": BODY_PEOPLE,
+    "/sitzungen/{meeting_id}/bearbeiten": SECRETARIES,
+    "/sitzungen/{meeting_id}/tagesordnung": SECRETARIES,
+    "/sitzungen/{meeting_id}/tagesordnung/neu": SECRETARIES,
+    "/sitzungen/{meeting_id}/top/{item_id}": SECRETARIES,
+    "/sitzungen/{meeting_id}/top/{item_id}/berichtigen": SECRETARIES,
+    "/sitzungen/{meeting_id}/anwesenheit": SECRETARIES,
+    "/sitzungen/{meeting_id}/protokoll": BODY_PEOPLE,
+    "/sitzungen/{meeting_id}/protokoll.pdf": BODY_PEOPLE,
+    "/sitzungen/{meeting_id}/einladung.pdf": BODY_PEOPLE,
+    "/sitzungen/{meeting_id}/termin.ics": BODY_PEOPLE,
+}
+
+# Pages that exist only in a later state of the meeting.
+MEETING_STATES = {
+    "/sitzungen/{meeting_id}/top/{item_id}/berichtigen": "minutes_approved",
+    "/sitzungen/{meeting_id}/anwesenheit": "held",
+    "/sitzungen/{meeting_id}/protokoll": "held",
+    "/sitzungen/{meeting_id}/protokoll.pdf": "held",
 }
 
 
@@ -65,7 +97,18 @@ def world(dbsession):
         people[role] = membership.user
         memberships[role] = membership
     draft = factories.proposal(people["member"], body)
-    return {"body": body, "people": people, "membership": memberships["member"], "proposal": draft}
+    meetings = {}
+    for state in ("planned", *set(MEETING_STATES.values())):
+        meeting = plan_meeting(factories.BodyFactory._meta.sqlalchemy_session, body,
+                               starts_at=utcnow() + dt.timedelta(days=20), location="Rathaus")
+        item = add_free_item(factories.BodyFactory._meta.sqlalchemy_session, meeting, kind="report", title="Bericht")
+        meeting.state = state
+        if state != "planned":
+            meeting.convened_at = utcnow()
+            prepare_attendance(factories.BodyFactory._meta.sqlalchemy_session, meeting)
+        meetings[state] = (meeting.id, item.id)
+    return {"body": body, "people": people, "membership": memberships["member"], "proposal": draft,
+            "meetings": meetings}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -82,7 +125,8 @@ def test_role_matrix(testapp, world, role):
     }
     answers = {}
     for pattern, expected_by_role in PAGES.items():
-        path = pattern.format(**values)
+        meeting_id, item_id = world["meetings"][MEETING_STATES.get(pattern, "planned")]
+        path = pattern.format(**values, meeting_id=meeting_id, item_id=item_id)
         response = testapp.get(path, expect_errors=True)
         if response.status_int == 302 and "/login?came_from=" in response.location:
             answers[pattern] = LOGIN
@@ -96,7 +140,8 @@ def test_every_get_route_is_in_the_matrix(app):
     """A new page must be added to the matrix above."""
     # POST-only actions and token links are tested where they belong.
     skipped = {"set_language", "logout", "password_set", "admin_user_invite", "workflow_fire",
-               "proposal_attachments", "proposal_attachment", "proposal_attachment_delete"}
+               "proposal_attachments", "proposal_attachment", "proposal_attachment_delete",
+               "meeting_agenda_order", "meeting_item_move", "meeting_item_remove", "user_calendar"}
     mapper = app.registry.queryUtility(__import__("pyramid.interfaces", fromlist=["IRoutesMapper"]).IRoutesMapper)
     covered = {pattern.replace("{slug}", "{slug}") for pattern in PAGES}
     missing = []
