@@ -256,3 +256,22 @@ def test_keyboard_reaches_every_field_with_visible_focus(new_page):
     # Brand, desk, proposals, bodies, proposal types, users, workflows, language,
     # notifications, account, logout.
     assert len(header_stops) == 11, header_stops
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_meeting_calendar_pages(new_page, locale):
+    """The month view (anonymous and as a member, also at phone width) and the page of the
+    personal calendar address; nothing is submitted."""
+    page = new_page()
+    c = start(page, locale)
+    c.goto("/sitzungen", label="/sitzungen (anonymous)")
+    c.goto("/sitzungen?monat=kein-monat", label="/sitzungen with an invalid month")
+    page.set_viewport_size(PHONE)
+    c.goto("/sitzungen", label="/sitzungen (phone width)")
+    c.finish()
+
+    page = new_page()
+    c = start(page, locale, MEMBER)
+    c.goto("/sitzungen", label="/sitzungen (member)")
+    c.goto("/konto/kalender")
+    c.finish()
