@@ -7,6 +7,7 @@
     sw-gremien [-c production.ini] purge
     sw-gremien benchmark workflow [--fires 1000] [--database URL]
     sw-gremien benchmark proposals [--sizes 100,10000] [--repeat 30] [--database URL]
+    sw-gremien benchmark meetings [--sizes 5,40] [--repeat 20] [--database URL]
 """
 
 from __future__ import annotations
@@ -116,10 +117,16 @@ def _sizes(value: str) -> list[int]:
 
 
 def cmd_benchmark(settings, args) -> int:
+    if args.what == "meetings":
+        from sw_gremien.meetings.benchmark import print_report as print_meetings, run_meetings_benchmark
+
+        result = run_meetings_benchmark(args.database, sizes=args.sizes or (5, 40), repeat=args.repeat or 20,
+                                        progress=lambda message: print(message, file=sys.stderr))
+        return print_meetings(result)
     if args.what == "proposals":
         from sw_gremien.proposals.benchmark import print_report, run_proposals_benchmark
 
-        result = run_proposals_benchmark(args.database, sizes=args.sizes, repeat=args.repeat,
+        result = run_proposals_benchmark(args.database, sizes=args.sizes or (100, 10000), repeat=args.repeat or 30,
                                          progress=lambda message: print(message, file=sys.stderr))
         return print_report(result)
 
@@ -145,11 +152,13 @@ def main(argv=None) -> int:
     admin.set_defaults(func=cmd_create_admin)
     sub.add_parser("purge", help="delete expired sessions and old login attempts").set_defaults(func=cmd_purge)
     bench = sub.add_parser("benchmark", help="measure and print timings")
-    bench.add_argument("what", choices=["workflow", "proposals"])
+    bench.add_argument("what", choices=["workflow", "proposals", "meetings"])
     bench.add_argument("--fires", type=int, default=1000, help="workflow: transitions to fire")
-    bench.add_argument("--sizes", type=_sizes, default=[100, 10000],
-                       help="proposals: numbers of proposals, one fresh database each (default: 100,10000)")
-    bench.add_argument("--repeat", type=int, default=30, help="proposals: requests per page (default: 30)")
+    bench.add_argument("--sizes", type=_sizes, default=None,
+                       help="proposals: numbers of proposals, one fresh database each (default: 100,10000); "
+                       "meetings: numbers of agenda items (default: 5,40)")
+    bench.add_argument("--repeat", type=int, default=None,
+                       help="requests per page (default: 30 for proposals, 20 for meetings)")
     bench.add_argument("--database", help="database URL (default: a temporary SQLite file); for proposals "
                        "a PostgreSQL URL …/NAME gets a database NAME_<size> per size, dropped afterwards")
     bench.set_defaults(func=cmd_benchmark)

@@ -9,7 +9,7 @@ import colander
 import deform
 
 from sw_gremien.forms import CSRFSchema, strip_whitespace
-from sw_gremien.i18n import TIMEZONE, _, pluralize
+from sw_gremien.i18n import TIMEZONE, _
 from sw_gremien.meetings.models import ITEM_KIND_LABELS, OUTCOME_LABELS, VOTED_OUTCOMES, ItemKind
 
 MARKDOWN_HELP = _("Plain text; **bold**, *italic*, lists with “-” and links work (Markdown).")
@@ -104,7 +104,8 @@ class SeriesSchema(CSRFSchema):
     def after_bind(self, node, kw):
         request = kw["request"]
         node["months_between"].widget = deform.widget.SelectWidget(values=[
-            (str(n), pluralize(request, "every month", "every ${n} months", n, mapping={"n": n}))
+            (str(n), request.localizer.translate(
+                _("every month") if n == 1 else _("every ${n} months", mapping={"n": n})))
             for n in SERIES_INTERVALS
         ])
 

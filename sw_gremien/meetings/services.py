@@ -509,6 +509,28 @@ def _cancel(request, meeting: Meeting, reason: str | None, was_invited: bool) ->
         send_cancellation(request, meeting, reason)
 
 
+# -- Loading for pages and documents --------------------------------------------------------------
+def load_agenda(dbsession, meeting: Meeting) -> None:
+    """The items with what they show (proposal, its origin, the standing item's meeting) into
+    the meeting's collection: a fixed number of statements however long the agenda. (Loaded
+    through the meeting: loose query results would leave the session again.)"""
+    dbsession.scalars(
+        select(Meeting).where(Meeting.id == meeting.id).options(
+            selectinload(Meeting.items).selectinload(AgendaItem.consultation)
+            .selectinload(Consultation.proposal).selectinload(Proposal.origin_body),
+            selectinload(Meeting.items).selectinload(AgendaItem.approves_meeting),
+        )
+    ).all()
+
+
+def load_attendance(dbsession, meeting: Meeting) -> None:
+    """The attendance with the people, into the meeting's collection, in two statements."""
+    dbsession.scalars(
+        select(Meeting).where(Meeting.id == meeting.id)
+        .options(selectinload(Meeting.attendance).selectinload(Attendance.user))
+    ).all()
+
+
 # -- Lists ---------------------------------------------------------------------------------------
 def meetings_of_body(request, body_id: int, *, upcoming: bool, limit: int = 10) -> list[Meeting]:
     """The body's next (or latest past) meetings that the current user may see. A meeting

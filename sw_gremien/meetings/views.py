@@ -9,8 +9,6 @@ import datetime as dt
 import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPConflict, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from sw_gremien.bodies.models import MEMBERSHIP_ROLE_LABELS
 from sw_gremien.db import get_by_id
@@ -31,13 +29,11 @@ from sw_gremien.meetings.models import (
     ATTENDANCE_LABELS,
     MINUTES_EDITABLE_STATES,
     RECORDING_STATES,
-    AgendaItem,
-    Attendance,
     AttendanceStatus,
     ItemKind,
     Meeting,
 )
-from sw_gremien.proposals.models import Consultation, Proposal
+from sw_gremien.proposals.models import Consultation
 from sw_gremien.security import Permissions
 from sw_gremien.text import render_markdown
 from sw_gremien.workflow.panel import workflow_panel
@@ -57,25 +53,6 @@ def _check_version(request, obj) -> None:
         raise HTTPBadRequest() from None
     if version != obj.version:
         raise HTTPConflict(detail=translate(request, STALE_MEETING))
-
-
-def _load_attendance(request, meeting: Meeting) -> None:
-    request.dbsession.scalars(
-        select(Meeting).where(Meeting.id == meeting.id)
-        .options(selectinload(Meeting.attendance).selectinload(Attendance.user))
-    ).all()
-
-
-def _load_agenda(request, meeting: Meeting) -> None:
-    """Items with what they show (proposal, origin, standing item's meeting) in a fixed
-    number of statements."""
-    request.dbsession.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).options(
-            selectinload(AgendaItem.consultation).selectinload(Consultation.proposal)
-            .selectinload(Proposal.origin_body),
-            selectinload(AgendaItem.approves_meeting),
-        )
-    ).all()
 
 
 # -- Planning --------------------------------------------------------------------------------------
@@ -180,8 +157,8 @@ class MeetingEditView(_MeetingFormView):
 def meeting_show(context, request):
     meeting = context.meeting
     full = request.can(Permissions.VIEW_OBJECT)
-    _load_agenda(request, meeting)
-    _load_attendance(request, meeting)
+    services.load_agenda(request.dbsession, meeting)
+    services.load_attendance(request.dbsession, meeting)
     parts = meeting.parts() if full else [(public, items) for public, items in meeting.parts() if public]
     # Results are known to all who see the item once they are released.
     results_released = meeting.state in ("closed", "minutes_approved")
@@ -202,7 +179,7 @@ def meeting_show(context, request):
 # -- The agenda builder ----------------------------------------------------------------------------
 def _agenda_values(context, request) -> dict:
     meeting = context.meeting
-    _load_agenda(request, meeting)
+    services.load_agenda(request.dbsession, meeting)
     return {
         "meeting": meeting,
         "parts": meeting.parts(),
@@ -415,7 +392,7 @@ def attendance(context, request):
     meeting = context.meeting
     if meeting.state not in RECORDING_STATES:
         return HTTPFound(_meeting_url(request, meeting))
-    _load_attendance(request, meeting)
+    services.load_attendance(request.dbsession, meeting)
     rows = sorted(meeting.attendance, key=lambda row: row.user.display_name)
     errors: dict[int, str] = {}
     submitted: dict[int, tuple[str, str]] = {}
@@ -450,8 +427,8 @@ def minutes(context, request):
     meeting = context.meeting
     if meeting.state not in ("held", "closed", "minutes_approved"):
         raise HTTPNotFound()
-    _load_agenda(request, meeting)
-    _load_attendance(request, meeting)
+    services.load_agenda(request.dbsession, meeting)
+    services.load_attendance(request.dbsession, meeting)
     return {
         "meeting": meeting,
         "items": meeting.ordered_items(),

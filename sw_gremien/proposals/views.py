@@ -161,7 +161,21 @@ def _proposal_page_values(context, request, full: bool = True) -> dict:
         "consultation_states": request.workflows["consultation"].states,
         "upload_error": None,
         "upload_limit": upload_limit(request.registry.settings),
+        "agenda_items": _agenda_items(request, proposal),
     }
+
+
+def _agenda_items(request, proposal: Proposal) -> dict:
+    """The agenda items (with their meetings) where the steps are or were treated, by id."""
+    from sw_gremien.meetings.models import AgendaItem
+
+    ids = [c.agenda_item_id for c in proposal.consultations if c.agenda_item_id]
+    if not ids:
+        return {}
+    items = request.dbsession.scalars(
+        select(AgendaItem).where(AgendaItem.id.in_(ids)).options(selectinload(AgendaItem.meeting))
+    )
+    return {item.id: item for item in items}
 
 
 def _rounds(proposal: Proposal) -> list[tuple[int, list[Consultation]]]:

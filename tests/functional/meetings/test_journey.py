@@ -4,7 +4,6 @@ the steering group decides one and defers the other, its next meeting approves t
 from __future__ import annotations
 
 
-from sw_gremien.meetings.models import Meeting
 from sw_gremien.workflow.models import WorkflowEvent
 from sqlalchemy import select
 from tests import factories
@@ -149,3 +148,42 @@ def test_convening_inside_the_notice_period_needs_the_chair_and_a_reason(testapp
     assert (event.transition, event.comment, event.actor_id) == (
         "convene_at_short_notice", "Eilbedürftig wegen Förderfrist.", world.ag_chair.id)
     assert len([m for m in mailer.outbox if m.subject.startswith("Einladung")]) == 6
+
+
+def test_a_failure_while_releasing_leaves_nothing_half_done(testapp, dbsession, world, monkeypatch):
+    """Closing fires the outcomes one by one; if the second fails, the first has not moved
+    either, and the meeting is still held."""
+    first, second = _two_open_proposals(testapp, world)
+    steps = [consultations(dbsession, p)[0] for p in (first, second)]
+    as_user(testapp, world.ag_secretary)
+    plan(testapp, world.ag)
+    meeting = latest_meeting(dbsession, world.ag)
+    for step in steps:
+        add_to_agenda(testapp, meeting, step)
+    fire_meeting(testapp, meeting, "convene")
+    fire_meeting(testapp, meeting, "hold")
+    record_attendance(testapp, meeting)
+    for item in items(dbsession, meeting):
+        record_result(testapp, meeting, item, "recommended", unanimous=True)
+
+    from sw_gremien.meetings import services
+
+    real_fire = services.engine.fire
+
+    def failing_fire(obj, trigger, request, **kw):
+        if getattr(obj, "id", None) == steps[1].id and trigger == "recommend":
+            raise RuntimeError("the database went away")
+        return real_fire(obj, trigger, request, **kw)
+
+    monkeypatch.setattr(services.engine, "fire", failing_fire)
+    fire_meeting(testapp, meeting, "close", status=500)
+    monkeypatch.undo()
+
+    assert reload_meeting(dbsession, meeting.id).state == "held"
+    assert [c.state for c in (consultations(dbsession, first)[0], consultations(dbsession, second)[0])] == [
+        "scheduled", "scheduled"]
+    assert [c.state for c in consultations(dbsession, first)][1] == "waiting"  # LG-GI not opened
+    # And once the fault is gone, closing works.
+    fire_meeting(testapp, meeting, "close")
+    assert reload_meeting(dbsession, meeting.id).state == "closed"
+    assert consultations(dbsession, second)[0].state == "recommended"
