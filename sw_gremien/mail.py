@@ -8,12 +8,10 @@ import logging
 
 from pyramid.exceptions import ConfigurationError
 from pyramid.renderers import render
-from pyramid.threadlocal import get_current_request
-from pyramid.threadlocal import manager as threadlocal_manager
 from pyramid_mailer import get_mailer
 from pyramid_mailer.message import Message
 
-from sw_gremien.i18n import get_localizer_for, translate
+from sw_gremien.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +33,12 @@ def queue_message(request, message: Message) -> None:
 def render_mail(request, recipients: list[str], subject, template: str, values: dict,
                 locale: str | None = None) -> tuple[Message, str]:
     """The message with ``templates/<template>`` as its plain-text body, rendered in the
-    recipient's language when given."""
-    previous = request.localizer
-    if locale is not None and locale != request.locale_name:
-        request.localizer = get_localizer_for(request, locale)
-    # Templates translate through the current request; outside a web request (the CLI, a
-    # test) make this one current while rendering.
-    pushed = get_current_request() is not request
-    if pushed:
-        threadlocal_manager.push({"request": request, "registry": request.registry})
-    try:
+    recipient's language when given (texts and the formatting of dates and numbers)."""
+    from sw_gremien.documents.localized import localized
+
+    with localized(request, locale):
         body = render(template, dict(values), request=request)
         subject_text = translate(request, subject, values)
-    finally:
-        if pushed:
-            threadlocal_manager.pop()
-        request.localizer = previous
     message = Message(
         subject=subject_text,
         recipients=recipients,

@@ -227,9 +227,11 @@ def test_mobile_menu(new_page):
     assert page.locator("#main-nav a[href='/login']").is_visible()
     assert_accessible(page)
 
-    # The menu leads on (proposals, then bodies), and the next page passes too.
+    # The menu leads on (proposals, meetings, then bodies), and the next page passes too.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "/vorlagen"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/sitzungen"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "/gremien"
     with page.expect_navigation():
