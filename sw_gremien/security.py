@@ -36,6 +36,8 @@ class Permissions(enum.StrEnum):
     MANAGE_MEETINGS = "manage-meetings"
     # See a meeting's public part (everyone, once a public meeting is convened) or more.
     VIEW_MEETING = "view-meeting"
+    # See all of a meeting: both parts, the note, attendance and minutes (its body, the office).
+    VIEW_MEETING_DETAILS = "view-meeting-details"
     # Correct approved minutes, as a new version with the reason (secretaries, office).
     CORRECT_MINUTES = "correct-minutes"
     # On workflow objects, granted by their state (sw_gremien.workflow.engine.workflow_acl).

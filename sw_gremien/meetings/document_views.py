@@ -30,13 +30,13 @@ def _pdf_response(data: bytes, filename: str) -> Response:
 @view_config(route_name="meeting_agenda_pdf", permission=Permissions.VIEW_MEETING)
 def meeting_agenda_pdf(context, request):
     """The invitation: members get both parts, the public the public part."""
-    full = request.can(Permissions.VIEW_OBJECT)
+    full = request.can(Permissions.VIEW_MEETING_DETAILS)
     meeting = context.meeting
     data = documents.agenda_pdf(request, meeting, request.locale_name, full=full)
     return _pdf_response(data, documents.pdf_filename(meeting, "einladung" if full else "einladung-oeffentlich"))
 
 
-@view_config(route_name="meeting_minutes_pdf", permission=Permissions.VIEW_OBJECT)
+@view_config(route_name="meeting_minutes_pdf", permission=Permissions.VIEW_MEETING_DETAILS)
 def meeting_minutes_pdf(context, request):
     """The minutes, from the meeting's end on: a draft while held, circulated once closed,
     final once approved."""

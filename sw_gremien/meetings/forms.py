@@ -79,7 +79,8 @@ class MeetingSchema(CSRFSchema):
 
     def after_bind(self, node, kw):
         body = kw["body"]
-        if body.has_public_part:
+        meeting = kw.get("meeting")
+        if body.has_public_part and (meeting is None or not meeting.invitation_out):
             node.add(_public_node())
 
 
@@ -125,7 +126,9 @@ class FreeItemSchema(CSRFSchema):
             (ItemKind.REPORT, ITEM_KIND_LABELS[ItemKind.REPORT]),
             (ItemKind.OTHER, ITEM_KIND_LABELS[ItemKind.OTHER]),
         ]))
-        if kw["meeting"].public:
+        meeting = kw["meeting"]
+        # The part is chosen before the invitation; afterwards an item keeps its place.
+        if meeting.public and not (kw.get("item") is not None and meeting.invitation_out):
             node.add(colander.SchemaNode(colander.Boolean(), name="public", title=_("Public item"),
                                          missing=False))
 
@@ -188,14 +191,20 @@ class ResultSchema(CSRFSchema):
         return check
 
 
-class CorrectionSchema(CSRFSchema):
+class MinutesTextSchema(CSRFSchema):
+    """The wording of the minutes once the results are released: the outcome and the votes
+    have taken effect and stay as they are."""
+
     version = colander.SchemaNode(colander.Integer(), widget=deform.widget.HiddenWidget())
     minutes = colander.SchemaNode(colander.String(), title=_("Minutes (course of the discussion)"),
                                   widget=deform.widget.TextAreaWidget(rows=6), missing="",
-                                  preparer=strip_whitespace)
+                                  description=MARKDOWN_HELP, preparer=strip_whitespace)
     resolution = colander.SchemaNode(colander.String(), title=_("Resolution"),
                                      widget=deform.widget.TextAreaWidget(rows=4), missing="",
                                      preparer=strip_whitespace)
+
+
+class CorrectionSchema(MinutesTextSchema):
     reason = colander.SchemaNode(colander.String(), title=_("Reason for the correction"),
                                  widget=deform.widget.TextAreaWidget(rows=2), preparer=strip_whitespace,
                                  validator=colander.Length(1, 2000),

@@ -31,8 +31,6 @@ from sw_gremien.mail import public_url
 from sw_gremien.meetings import services
 from sw_gremien.meetings.documents import item_loads
 from sw_gremien.meetings.models import CalendarToken, Meeting
-from sw_gremien.security import Permissions
-from sw_gremien.workflow.engine import workflow_acl
 
 PRODID = "-//Landeshauptstadt Stuttgart//Stuttgarter Weg Gremien//DE"
 # A meeting without an end is shown as lasting this long.
@@ -66,16 +64,12 @@ def berlin_timezone() -> icalendar.Timezone:
     return zone
 
 
-class _MeetingAcl:
-    def __init__(self, acl):
-        self.__acl__ = acl
-
-
 def may_see_everything(request, meeting: Meeting) -> bool:
-    """The rule of the meeting page (VIEW_OBJECT from the meeting's state), without building
-    its route context: members see both parts, everyone else the public part."""
-    acl = workflow_acl(meeting, request.workflows.for_object(meeting))
-    return bool(request.has_permission(Permissions.VIEW_OBJECT, _MeetingAcl(acl)))
+    """The rule of the meeting page: its body and the office see both parts, everyone else
+    the public part."""
+    from sw_gremien.meetings.resources import sees_everything
+
+    return sees_everything(request, meeting)
 
 
 def uid_host(request) -> str:

@@ -31,9 +31,9 @@ def _file_stem(meeting: Meeting) -> str:
     return f"{meeting.body.slug}-{meeting.year}-{meeting.number}"
 
 
-def send_invitations(request, meeting: Meeting) -> None:
+def send_invitations(request, meeting: Meeting, changed: bool = False) -> None:
     """Every member (and guest) of the body gets the invitation in their language, with the
-    whole agenda as PDF and the date as .ics."""
+    whole agenda as PDF and the date as .ics; ``changed``: again, after a new date or place."""
     from sw_gremien.meetings.documents import agenda_pdf
     from sw_gremien.meetings.ical import meeting_ics
 
@@ -47,8 +47,9 @@ def send_invitations(request, meeting: Meeting) -> None:
             Attachment(f"sitzung-{_file_stem(meeting)}.ics", "text/calendar", ics),
         ]
 
-    notify(request, _recipients(request, meeting), _("Invitation: ${body_name}, ${date}"),
-           "meetings/mail_invitation.txt.jinja2", _values(meeting),
+    subject = _("Changed invitation: ${body_name}, ${date}") if changed else _("Invitation: ${body_name}, ${date}")
+    notify(request, _recipients(request, meeting), subject,
+           "meetings/mail_invitation.txt.jinja2", _values(meeting, changed=changed),
            public_url(request, "meeting", meeting_id=meeting.id), attachments=attachments)
 
 

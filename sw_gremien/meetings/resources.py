@@ -12,6 +12,16 @@ from sw_gremien.security import ADMIN_PRINCIPAL, Permissions, Root, body_princip
 from sw_gremien.workflow.engine import workflow_acl
 
 
+def details_readers(meeting: Meeting) -> list[str]:
+    """Who sees all of a meeting: the members of its body and the office. The one rule for
+    the meeting page, the minutes, the PDFs, the calendars and the proposal page."""
+    return [body_principal(meeting.body_id), ADMIN_PRINCIPAL]
+
+
+def sees_everything(request, meeting: Meeting) -> bool:
+    return bool(set(details_readers(meeting)) & set(request.principals))
+
+
 class MeetingResource:
     def __init__(self, request):
         self.request = request
@@ -30,6 +40,9 @@ class MeetingResource:
                 for _allow, principal, permission in list(acl) if permission == Permissions.VIEW_OBJECT]
         if meeting.public and meeting.convened_at is not None:
             acl.append((Allow, Everyone, Permissions.VIEW_MEETING))
+        # Members of other bodies see that a meeting takes place (the "committee" role of the
+        # workflow), the body itself and the office everything in it.
+        acl += [(Allow, principal, Permissions.VIEW_MEETING_DETAILS) for principal in details_readers(meeting)]
         if meeting.state == "minutes_approved":
             acl += [(Allow, body_principal(meeting.body_id, "secretary"), Permissions.CORRECT_MINUTES),
                     (Allow, ADMIN_PRINCIPAL, Permissions.CORRECT_MINUTES)]

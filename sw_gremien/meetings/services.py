@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sw_gremien.accounts.models import User
@@ -111,10 +111,12 @@ def reschedule(dbsession, meeting: Meeting, *, starts_at: dt.datetime, ends_at: 
     dbsession.flush()
 
 
-def notice_period_problems(meeting: Meeting, on: dt.date | None = None) -> list:
-    """The invitation must go out ``notice_period_days`` before the meeting day."""
+def notice_period_problems(meeting: Meeting, on: dt.date | None = None,
+                           moved_to: dt.datetime | None = None) -> list:
+    """The invitation must go out ``notice_period_days`` before the meeting day (also when an
+    invited meeting is moved: ``moved_to``)."""
     day = on or today()
-    meeting_day = to_local(meeting.starts_at).date()
+    meeting_day = to_local(moved_to or meeting.starts_at).date()
     if meeting_day < day:
         return [_("The meeting lies in the past.")]
     days = meeting.body.notice_period_days
@@ -190,9 +192,10 @@ def add_free_item(dbsession, meeting: Meeting, *, kind: str, title: str, descrip
 def add_pending_minutes_approvals(dbsession, meeting: Meeting) -> None:
     """Standing item: the approval of the body's circulated minutes not yet on an agenda.
     Goes first, as is customary."""
+    # On an agenda still to come, or approved there; a deferral or a cancellation frees it.
     on_agendas = select(AgendaItem.approves_meeting_id).join(Meeting, AgendaItem.meeting_id == Meeting.id).where(
         AgendaItem.approves_meeting_id.is_not(None), AgendaItem.withdrawn.is_(False),
-        Meeting.state != "cancelled",
+        or_(Meeting.state.in_(("planned", "convened", "held")), AgendaItem.outcome == Outcome.DECIDED),
     )
     pending = dbsession.scalars(
         select(Meeting).where(
@@ -208,12 +211,22 @@ def add_pending_minutes_approvals(dbsession, meeting: Meeting) -> None:
     dbsession.flush()
 
 
+def scheduled_here(item: AgendaItem) -> Consultation | None:
+    """The item's consultation if it is scheduled on this very item (not withdrawn from it and
+    put on another agenda meanwhile, nor ended or cancelled)."""
+    consultation = item.consultation
+    if item.withdrawn or consultation is None or consultation.state != "scheduled" \
+            or consultation.agenda_item_id != item.id:
+        return None
+    return consultation
+
+
 def remove_item(request, item: AgendaItem) -> None:
     """Before the invitation an item simply goes; afterwards it is withdrawn ("abgesetzt")
     and keeps its number. A proposal's step goes back to the queue either way."""
     meeting = item.meeting
-    consultation = item.consultation
-    if consultation is not None and consultation.state == "scheduled":
+    consultation = scheduled_here(item)
+    if consultation is not None:
         engine.fire(consultation, "unschedule", request, as_system=True)
         consultation.agenda_item_id = None
     if meeting.invitation_out:
@@ -256,8 +269,9 @@ def reorder(meeting: Meeting, item_ids: list[int]) -> bool:
 
 
 def set_item_public(meeting: Meeting, item: AgendaItem, public: bool) -> None:
-    """Move an item into the other part (at its end)."""
-    if not meeting.public or item.public == public:
+    """Move an item into the other part (at its end), before the invitation: afterwards the
+    parts are published and numbered."""
+    if not meeting.public or item.public == public or meeting.invitation_out:
         return
     item.public = public
     item.position = _next_position(meeting)
@@ -371,7 +385,7 @@ def missing_results(meeting: Meeting, request) -> list:
     if not meeting.attendance or unrecorded:
         problems.append(_("The attendance has not been recorded for everyone yet."))
     for item in meeting.ordered_items():
-        if item.withdrawn or (item.consultation is not None and item.consultation.state != "scheduled"):
+        if item.withdrawn or (item.kind == ItemKind.CONSULTATION and scheduled_here(item) is None):
             continue
         if not item.outcome:
             problems.append(_("Item ${number} has no outcome yet.", mapping={"number": item.number}))
@@ -463,10 +477,10 @@ def release_results(request, meeting: Meeting) -> None:
     for item in meeting.ordered_items():
         if item.withdrawn:
             continue
-        if item.kind == ItemKind.CONSULTATION and item.consultation is not None:
-            consultation = item.consultation
-            if consultation.state != "scheduled":
-                continue  # withdrawn meanwhile: nothing to decide any more
+        if item.kind == ItemKind.CONSULTATION:
+            consultation = scheduled_here(item)
+            if consultation is None:
+                continue  # the proposal was withdrawn meanwhile: nothing to decide any more
             comment = item.resolution.strip() or item.minutes.strip() or None
             engine.fire(consultation, OUTCOME_TRIGGERS[Outcome(item.outcome)], request,
                         comment=comment, as_system=True)
@@ -499,10 +513,12 @@ def _hand_minutes_to_next_meeting(dbsession, meeting: Meeting) -> None:
 
 def _cancel(request, meeting: Meeting, reason: str | None, was_invited: bool) -> None:
     for item in meeting.items:
-        consultation = item.consultation
-        if consultation is not None and consultation.state == "scheduled":
+        consultation = scheduled_here(item)
+        if consultation is not None:
             engine.fire(consultation, "unschedule", request, as_system=True)
             consultation.agenda_item_id = None
+    # Minutes that were to be approved here go to the body's next meeting.
+    _hand_minutes_to_next_meeting(request.dbsession, meeting)
     if was_invited:
         from sw_gremien.meetings.invitations import send_cancellation
 
@@ -542,6 +558,21 @@ def meetings_of_body(request, body_id: int, *, upcoming: bool, limit: int = 10) 
     else:
         query = query.where(Meeting.starts_at < midnight).order_by(Meeting.starts_at.desc())
     return list(request.dbsession.scalars(query.limit(limit)))
+
+
+def upcoming_for_member(request, limit: int = 5) -> list[Meeting]:
+    """The next meetings of the bodies the current user belongs to (for the desk)."""
+    from sw_gremien.security import bodies_in
+
+    body_ids = bodies_in(request.principals)
+    if not body_ids:
+        return []
+    midnight = dt.datetime.combine(today(), dt.time()).replace(tzinfo=TIMEZONE).astimezone(dt.UTC)
+    return list(request.dbsession.scalars(
+        select(Meeting).where(Meeting.body_id.in_(body_ids), Meeting.starts_at >= midnight,
+                              Meeting.state != "cancelled", visible_condition(request))
+        .options(selectinload(Meeting.body)).order_by(Meeting.starts_at).limit(limit)
+    ))
 
 
 def visible_condition(request):

@@ -18,6 +18,7 @@ from sw_gremien.meetings import services
 from sw_gremien.meetings.forms import (
     CorrectionSchema,
     FreeItemSchema,
+    MinutesTextSchema,
     ItemEditSchema,
     MeetingSchema,
     ResultSchema,
@@ -61,7 +62,7 @@ class _MeetingFormView(FormView):
     form_id = "meeting"
 
     def schema_bindings(self):
-        return {"body": self.body}
+        return {"body": self.body, "meeting": getattr(self.context, "meeting", None)}
 
     def page_values(self):
         return {"body": self.body, "meeting": getattr(self.context, "meeting", None)}
@@ -140,14 +141,31 @@ class MeetingEditView(_MeetingFormView):
             "location": meeting.location, "note": meeting.note, "public": meeting.public,
         }
 
+    def __call__(self):
+        if self.context.meeting.state not in ("planned", "convened"):
+            return HTTPFound(_meeting_url(self.request, self.context.meeting))
+        return super().__call__()
+
     def save_success(self, appstruct):
         meeting = self.context.meeting
         if appstruct["version"] != meeting.version:
             return self.refuse(STALE_MEETING, dict(appstruct, version=meeting.version), status=409)
         starts_at, ends_at = self._times(appstruct)
+        moved = (starts_at, ends_at, appstruct["location"]) != (meeting.starts_at, meeting.ends_at, meeting.location)
+        if meeting.invitation_out and starts_at != meeting.starts_at:
+            problems = services.notice_period_problems(meeting, moved_to=starts_at)
+            if problems:
+                return self.refuse(_("After the invitation a meeting moves only with the notice period kept. "
+                                     "Otherwise cancel it and convene a new one at short notice."),
+                                   appstruct)
         services.reschedule(self.request.dbsession, meeting, starts_at=starts_at, ends_at=ends_at,
-                            location=appstruct["location"], public=appstruct.get("public", False),
+                            location=appstruct["location"], public=appstruct.get("public", meeting.public),
                             note=appstruct["note"])
+        if meeting.invitation_out and moved:
+            # Everyone invited gets the new date or place, with the agenda and calendar entry.
+            from sw_gremien.meetings.invitations import send_invitations
+
+            send_invitations(self.request, meeting, changed=True)
         self.flash(_("The meeting has been saved."))
         return HTTPFound(_meeting_url(self.request, meeting))
 
@@ -156,7 +174,7 @@ class MeetingEditView(_MeetingFormView):
 @view_config(route_name="meeting", renderer="meetings/show.jinja2", permission=Permissions.VIEW_MEETING)
 def meeting_show(context, request):
     meeting = context.meeting
-    full = request.can(Permissions.VIEW_OBJECT)
+    full = request.can(Permissions.VIEW_MEETING_DETAILS)
     services.load_agenda(request.dbsession, meeting)
     services.load_attendance(request.dbsession, meeting)
     parts = meeting.parts() if full else [(public, items) for public, items in meeting.parts() if public]
@@ -291,8 +309,10 @@ class ItemView(FormView):
             return HTTPFound(_meeting_url(self.request, meeting))
         if meeting.state in ("planned", "convened"):
             self.mode = "edit"
-        elif meeting.state in MINUTES_EDITABLE_STATES:
+        elif meeting.state in RECORDING_STATES:
             self.mode = "result"
+        elif meeting.state in MINUTES_EDITABLE_STATES:
+            self.mode = "wording"  # circulated: the released outcome stays
         else:
             return HTTPFound(_meeting_url(self.request, meeting))
         return super().__call__()
@@ -304,11 +324,12 @@ class ItemView(FormView):
         return (deform.Button("save", _("Save")), deform.Button("next", _("Save and next item")))
 
     def schema(self):
-        return ItemEditSchema() if self.mode == "edit" else ResultSchema()
+        return {"edit": ItemEditSchema, "result": ResultSchema, "wording": MinutesTextSchema}[self.mode]()
 
     def schema_bindings(self):
         meeting = self.context.meeting
-        return {"meeting": meeting, "outcomes": services.outcome_options(self.context.item, self.request),
+        return {"meeting": meeting, "item": self.context.item,
+                "outcomes": services.outcome_options(self.context.item, self.request),
                 "voting": services.quorum(meeting).present}
 
     def appstruct(self):
@@ -316,6 +337,8 @@ class ItemView(FormView):
         if self.mode == "edit":
             return {"version": item.version, "title": item.title, "description": item.description,
                     "public": item.public}
+        if self.mode == "wording":
+            return {"version": item.version, "minutes": item.minutes, "resolution": item.resolution}
         return {"version": item.version, "minutes": item.minutes, "resolution": item.resolution,
                 "outcome": item.outcome or "", "unanimous": item.unanimous, "votes_yes": item.votes_yes,
                 "votes_no": item.votes_no, "votes_abstain": item.votes_abstain}
@@ -339,7 +362,9 @@ class ItemView(FormView):
         if self.mode == "edit":
             item.title = appstruct["title"]
             item.description = appstruct["description"]
-            services.set_item_public(meeting, item, appstruct.get("public", False))
+            services.set_item_public(meeting, item, appstruct.get("public", item.public))
+        elif self.mode == "wording":
+            item.minutes, item.resolution = appstruct["minutes"], appstruct["resolution"]
         else:
             services.record_result(
                 item, minutes=appstruct["minutes"], resolution=appstruct["resolution"],
@@ -422,7 +447,8 @@ def attendance(context, request):
 
 
 # -- Minutes ---------------------------------------------------------------------------------------
-@view_config(route_name="meeting_minutes", renderer="meetings/minutes.jinja2", permission=Permissions.VIEW_OBJECT)
+@view_config(route_name="meeting_minutes", renderer="meetings/minutes.jinja2",
+             permission=Permissions.VIEW_MEETING_DETAILS)
 def minutes(context, request):
     meeting = context.meeting
     if meeting.state not in ("held", "closed", "minutes_approved"):

@@ -73,7 +73,10 @@ def _page_number(request) -> int:
 # -- The desk ------------------------------------------------------------------------------------
 @view_config(route_name="desk", renderer="proposals/desk.jinja2", permission=Permissions.AUTHENTICATED)
 def desk_view(request):
+    from sw_gremien.meetings.services import upcoming_for_member
+
     return {
+        "meetings": upcoming_for_member(request),
         "desk": services.desk(request),
         "can_write": bool(services.working_groups_of(request.dbsession, request.user)),
     }
@@ -166,16 +169,23 @@ def _proposal_page_values(context, request, full: bool = True) -> dict:
 
 
 def _agenda_items(request, proposal: Proposal) -> dict:
-    """The agenda items (with their meetings) where the steps are or were treated, by id."""
-    from sw_gremien.meetings.models import AgendaItem
+    """The agenda items (with their meetings) where the steps are or were treated, by id:
+    those the current user may see (the body's own people all, others the public items of
+    public meetings once convened)."""
+    from sw_gremien.meetings.models import AgendaItem, Meeting
+    from sw_gremien.meetings.resources import sees_everything
+    from sw_gremien.meetings.services import visible_condition
 
     ids = [c.agenda_item_id for c in proposal.consultations if c.agenda_item_id]
     if not ids:
         return {}
     items = request.dbsession.scalars(
-        select(AgendaItem).where(AgendaItem.id.in_(ids)).options(selectinload(AgendaItem.meeting))
+        select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .where(AgendaItem.id.in_(ids), visible_condition(request))
+        .options(selectinload(AgendaItem.meeting))
     )
-    return {item.id: item for item in items}
+    return {item.id: item for item in items
+            if sees_everything(request, item.meeting) or (item.public and item.meeting.public)}
 
 
 def _rounds(proposal: Proposal) -> list[tuple[int, list[Consultation]]]:

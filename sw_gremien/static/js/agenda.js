@@ -16,7 +16,7 @@ document.addEventListener("DOMContentLoaded", function () {
     form.elements.order.value = ids.join(",");
     var status = document.getElementById("agenda-dnd-status");
     if (status) {
-      status.textContent = document.documentElement.lang === "de" ? "Reihenfolge wird gespeichert …" : "Saving the order …";
+      status.textContent = status.getAttribute("data-saving");
     }
     form.submit();
   }

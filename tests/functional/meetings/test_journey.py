@@ -99,7 +99,7 @@ def test_working_group_to_steering_group_and_minutes_approval(testapp, dbsession
     standing = items(dbsession, next_meeting)
     assert [(i.kind, i.approves_meeting_id) for i in standing] == [("minutes_approval", lg_meeting.id)]
     page = testapp.get(meeting_url(next_meeting, "/tagesordnung"))
-    assert "Genehmigung des Protokolls der Sitzung 1/" in page.text
+    assert "Genehmigung des Protokolls der 1. Sitzung" in page.text
     add_to_agenda(testapp, next_meeting, lg_steps[second.id])
     fire_meeting(testapp, next_meeting, "convene")
     fire_meeting(testapp, next_meeting, "hold")
