@@ -287,3 +287,20 @@ def test_the_proposal_page_names_only_agenda_items_the_reader_may_see(testapp, d
     testapp.reset()
     page = testapp.get(f"/vorlagen/{proposal.id}")
     assert "Sprachcafés" in page.text and meeting_url(meeting) not in page.text
+
+
+def test_once_on_an_agenda_only_the_meeting_settles_a_step(testapp, dbsession, world):
+    from tests.functional.proposals.support import triggers_on_page
+
+    proposal = factories.proposal(world.author, world.ag, world.types["strategic"])
+    open_for_agenda(testapp, world, proposal)
+    step = consultations(dbsession, proposal)[0]
+    as_user(testapp, world.ag_secretary)
+    # Open: the secretary may settle it in writing.
+    assert "recommend" in triggers_on_page(testapp.get(f"/vorlagen/{proposal.id}"), step)
+    plan(testapp, world.ag)
+    add_to_agenda(testapp, latest_meeting(dbsession, world.ag), step)
+    assert triggers_on_page(testapp.get(f"/vorlagen/{proposal.id}"), step) == set()
+    testapp.post(f"/ablauf/consultations/{step.id}/recommend",
+                 {"csrf_token": csrf_token(testapp), "version": consultations(dbsession, proposal)[0].version},
+                 status=403)
