@@ -64,7 +64,7 @@ class Specimen(WorkflowMixin, TestBase):
     def has_agenda(self):
         return not self._problems("agenda")
 
-    def notice_period_problems(self):
+    def notice_period_problems(self, request=None):
         return self._problems("notice")
 
     def missing_results(self, request=None):

@@ -177,10 +177,10 @@ class Meeting(WorkflowMixin, Base):
     def has_agenda(self) -> bool:
         return bool(self.current_items)
 
-    def notice_period_problems(self) -> list:
+    def notice_period_problems(self, request=None) -> list:
         from sw_gremien.meetings.services import notice_period_problems
 
-        return notice_period_problems(self)
+        return notice_period_problems(self, locale=getattr(request, "locale_name", "de"))
 
     def missing_results(self, request) -> list:
         from sw_gremien.meetings.services import missing_results

@@ -112,7 +112,7 @@ def reschedule(dbsession, meeting: Meeting, *, starts_at: dt.datetime, ends_at: 
 
 
 def notice_period_problems(meeting: Meeting, on: dt.date | None = None,
-                           moved_to: dt.datetime | None = None) -> list:
+                           moved_to: dt.datetime | None = None, locale: str = "de") -> list:
     """The invitation must go out ``notice_period_days`` before the meeting day (also when an
     invited meeting is moved: ``moved_to``)."""
     day = on or today()
@@ -126,8 +126,8 @@ def notice_period_problems(meeting: Meeting, on: dt.date | None = None,
             "The notice period of ${days} days is not kept: for a meeting on ${date} the "
             "invitation had to go out by ${deadline}. The chair may convene at short notice "
             "and give the reason.",
-            mapping={"days": days, "date": format_date(meeting_day, "de"),
-                     "deadline": format_date(deadline, "de")},
+            mapping={"days": days, "date": format_date(meeting_day, locale),
+                     "deadline": format_date(deadline, locale)},
         )]
     return []
 

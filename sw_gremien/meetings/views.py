@@ -153,7 +153,7 @@ class MeetingEditView(_MeetingFormView):
         starts_at, ends_at = self._times(appstruct)
         moved = (starts_at, ends_at, appstruct["location"]) != (meeting.starts_at, meeting.ends_at, meeting.location)
         if meeting.invitation_out and starts_at != meeting.starts_at:
-            problems = services.notice_period_problems(meeting, moved_to=starts_at)
+            problems = services.notice_period_problems(meeting, moved_to=starts_at, locale=self.request.locale_name)
             if problems:
                 return self.refuse(_("After the invitation a meeting moves only with the notice period kept. "
                                      "Otherwise cancel it and convene a new one at short notice."),

@@ -84,7 +84,7 @@ def agenda_not_empty(obj, request) -> list:
 
 @guard("notice_period_kept")
 def notice_period_kept(obj, request) -> list:
-    return list(obj.notice_period_problems())
+    return list(obj.notice_period_problems(request))
 
 
 @guard("results_complete")
