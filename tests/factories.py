@@ -62,7 +62,8 @@ class BodyFactory(BaseFactory):
     description = "Bereitet Vorlagen vor."
     has_public_part = False
     notice_period_days = 7
-    position = factory.Sequence(lambda n: n)
+    # The forms allow 0–999; the sequence runs on over the whole session.
+    position = factory.Sequence(lambda n: n % 1000)
     active = True
 
 
@@ -89,7 +90,8 @@ class ProposalTypeFactory(BaseFactory):
     description = ""
     informational = False
     active = True
-    position = factory.Sequence(lambda n: n)
+    # The forms allow 0–999; the sequence runs on over the whole session.
+    position = factory.Sequence(lambda n: n % 1000)
 
 
 def proposal_type(steps=(("origin", "decision"),), informational=False, **kw):
