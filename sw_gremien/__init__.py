@@ -52,6 +52,7 @@ def main(global_config, **settings):
         config.include(".documents")
         config.include(".proposals")
         config.include(".meetings")
+        config.include(".funding")
         config.scan(".errors")
         config.scan(".views")
         config.scan(".accounts.views")
@@ -60,4 +61,5 @@ def main(global_config, **settings):
         config.scan(".proposals.views")
         config.scan(".notifications.views")
         config.scan(".meetings")
+        config.scan(".funding")
     return config.make_wsgi_app()

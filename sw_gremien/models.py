@@ -11,6 +11,15 @@ from sw_gremien.accounts.models import (  # noqa: F401
 from sw_gremien.bodies.models import Body, Membership  # noqa: F401
 from sw_gremien.db import Base
 from sw_gremien.documents.models import Attachment  # noqa: F401
+from sw_gremien.funding.models import (  # noqa: F401
+    CostLine,
+    Fund,
+    FundApplication,
+    FundYear,
+    LedgerEntry,
+    Organisation,
+    OrganisationContact,
+)
 from sw_gremien.meetings.models import (  # noqa: F401
     AgendaItem,
     Attendance,

@@ -3,6 +3,7 @@ missing one is a 404 before any view runs, and the view declares only its permis
 
 from sw_gremien.accounts.resources import UserResource
 from sw_gremien.bodies.resources import BodyResource, MembershipResource, body_list_factory
+from sw_gremien.funding.resources import FundApplicationResource, OrganisationResource
 from sw_gremien.meetings.resources import AgendaItemResource, MeetingResource
 from sw_gremien.proposals.resources import ProposalResource, ProposalTypeResource
 from sw_gremien.workflow.resources import WorkflowDefinitionResource, WorkflowObjectResource
@@ -86,4 +87,23 @@ def includeme(config):
     config.add_route("meeting_agenda_pdf", meeting + "/einladung.pdf", factory=MeetingResource)
     config.add_route("meeting_ics", meeting + "/termin.ics", factory=MeetingResource)
     config.add_route("user_calendar", "/kalender/{token}.ics")
+
+    # The Integrations-Fonds.
+    config.add_route("funding_register", "/foerderung/registrieren")
+    config.add_route("funding_register_confirm", "/foerderung/registrieren/{token}")
+    config.add_route("applications", "/foerderung")
+    config.add_route("application_add", "/foerderung/antraege/neu")
+    application = "/foerderung/antraege/{application_id:\\d+}"
+    config.add_route("application", application, factory=FundApplicationResource)
+    config.add_route("application_edit", application + "/bearbeiten", factory=FundApplicationResource)
+    config.add_route("application_proof", application + "/verwendungsnachweis", factory=FundApplicationResource)
+    config.add_route("application_pdf", application + "/antrag.pdf", factory=FundApplicationResource)
+    config.add_route("application_notice_pdf", application + "/bescheid.pdf", factory=FundApplicationResource)
+    config.add_route("organisation", "/foerderung/organisationen/{organisation_id:\\d+}", factory=OrganisationResource)
+    config.add_route("fund_overview", "/verwaltung/fonds")
+    config.add_route("fund_ledger_csv", "/verwaltung/fonds/buchungen.csv")
+    config.add_route("fund_year_add", "/verwaltung/fonds/haushaltsjahr")
+    config.add_route("grant_list_add", "/verwaltung/fonds/foerderliste")
+    config.add_route("transparency", "/gefoerderte-projekte")
+    config.add_route("my_data", "/konto/meine-daten.json")
     config.add_route("calendar_settings", "/konto/kalender")

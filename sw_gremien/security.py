@@ -40,6 +40,10 @@ class Permissions(enum.StrEnum):
     VIEW_MEETING_DETAILS = "view-meeting-details"
     # Correct approved minutes, as a new version with the reason (secretaries, office).
     CORRECT_MINUTES = "correct-minutes"
+    # Bank and contact data of applicants: the applicant and the office.
+    VIEW_PERSONAL_DATA = "view-personal-data"
+    # The fund's budgets, ledger and all applications (the office).
+    MANAGE_FUND = "manage-fund"
     # On workflow objects, granted by their state (sw_gremien.workflow.engine.workflow_acl).
     VIEW_OBJECT = "view-object"
     EDIT_OBJECT = "edit-object"
@@ -160,7 +164,7 @@ class Root:
         (Allow, Authenticated, Permissions.AUTHENTICATED),
         (Allow, ADMIN_PRINCIPAL,
          (Permissions.MANAGE_BODIES, Permissions.MANAGE_USERS, Permissions.VIEW_WORKFLOWS,
-          Permissions.MANAGE_PROPOSAL_TYPES)),
+          Permissions.MANAGE_PROPOSAL_TYPES, Permissions.MANAGE_FUND)),
     ]
 
     def __init__(self, request):

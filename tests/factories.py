@@ -121,3 +121,66 @@ def proposal(author, body, type_=None, complete=True, **fields):
     title = values.pop("title", "Sprachcafés in allen Bezirken")
     return services.create_proposal(session, author=author, origin_body=body,
                                     proposal_type=type_ or proposal_type(), title=title, **values)
+
+
+# -- The Integrations-Fonds -----------------------------------------------------------------------
+VALID_IBAN = "DE89370400440532013000"
+
+
+def fund(budgets=None, **kw):
+    """The fund with a budget per year ({year: amount}; default: this year 10.000 EUR)."""
+    from decimal import Decimal
+
+    from sw_gremien.funding.models import Fund, FundYear
+    from sw_gremien.i18n import today
+
+    session = ProposalTypeFactory._meta.sqlalchemy_session
+    values = {"name": "Integrations-Fonds", "description": "", **kw}
+    the_fund = Fund(**values)
+    session.add(the_fund)
+    session.flush()
+    for year, budget in (budgets or {today().year: Decimal("10000.00")}).items():
+        session.add(FundYear(fund_id=the_fund.id, year=year, budget=Decimal(budget)))
+    session.flush()
+    return the_fund
+
+
+def organisation(contact=None, **kw):
+    from sw_gremien.funding.models import Organisation
+
+    session = ProposalTypeFactory._meta.sqlalchemy_session
+    values = {"name": "Freundeskreis Flüchtlinge Süd", "kind": "circle", "district": "sued",
+              "account_holder": "Freundeskreis Flüchtlinge Süd e. V.", "iban": VALID_IBAN, **kw}
+    org = Organisation(**values)
+    if contact is not None:
+        org.contacts = [contact]
+    session.add(org)
+    session.flush()
+    return org
+
+
+def application(the_fund, org, author=None, costs=("1000.00",), requested="800.00", own="200.00",
+                complete=True, **kw):
+    """A draft application whose plan balances (costs = own funds + requested)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from sw_gremien.funding.models import CostLine, FundApplication
+
+    session = ProposalTypeFactory._meta.sqlalchemy_session
+    values = dict(
+        state="draft", fund_id=the_fund.id, fund=the_fund, organisation_id=org.id, organisation=org,
+        created_by_id=author.id if author else None, title="Sprachcafé im Stadtteiltreff",
+        description="Wöchentliches Sprachcafé für Neuzugewanderte." if complete else "",
+        goals="Deutsch üben, Kontakte knüpfen.", target_group="Neuzugewanderte",
+        districts=["sued"] if complete else [], period_start=dt.date(2027, 3, 1), period_end=dt.date(2027, 10, 31),
+        expected_participants=25, own_funds=Decimal(own), requested_amount=Decimal(requested),
+        account_holder=org.account_holder, iban=org.iban, no_early_start=complete, data_consent=complete,
+    )
+    values.update(kw)
+    app = FundApplication(**values)
+    app.cost_lines = [CostLine(position=i, category="material", description=f"Posten {i}", amount=Decimal(c))
+                      for i, c in enumerate(costs, start=1)]
+    session.add(app)
+    session.flush()
+    return app
