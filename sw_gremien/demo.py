@@ -93,6 +93,9 @@ def _get_or_create_user(dbsession, email, name, password_hash, global_role=None)
 
 # The proposal types of the Stuttgarter Weg with their default paths. None stands for the
 # proposal's own working group.
+# The proposal type whose decision grants the applications on it (sw_gremien.funding.grant_list).
+GRANT_LIST_TYPE = "Förderliste"
+
 PROPOSAL_TYPES = (
     ("Strategische Vorlage", False, "Strategische Entscheidung: Vorberatung in der Arbeitsgruppe, "
      "Entscheidung in der Lenkungsgruppe gesellschaftliche Integration, Kenntnisnahme im "
@@ -105,6 +108,10 @@ PROPOSAL_TYPES = (
      ((None, ConsultationRole.DECISION),)),
     ("Information", True, "Zur Kenntnisnahme im Internationalen Ausschuss.",
      (("IA", ConsultationRole.NOTICE),)),
+    (GRANT_LIST_TYPE, False, "Anträge an den Integrations-Fonds: Vorberatung in der Arbeitsgruppe "
+     "Förderung, Entscheidung in der Lenkungsgruppe gesellschaftliche Integration. Die "
+     "Entscheidung bewilligt oder lehnt die Anträge der Liste ab.",
+     (("AG-FÖ", ConsultationRole.PRELIMINARY), ("LG-GI", ConsultationRole.DECISION))),
 )
 
 
@@ -130,7 +137,36 @@ def seed_structure(dbsession) -> dict[str, Body]:
                    for i, (short, role) in enumerate(steps, start=1)],
         ))
     dbsession.flush()
+    seed_fund(dbsession)
     return bodies
+
+
+FUND_NAME = "Integrations-Fonds"
+FUND_DESCRIPTION = ("Der Integrations-Fonds (früher Welcome-Fonds) fördert ehrenamtliche Initiativen, "
+                    "Freundeskreise und Projekte der Integration; die Daimler AG stellte für 2015 bis 2020 "
+                    "615.000 EUR in Jahresbudgets bereit.")
+# 615,000 EUR for 2015–2020, in equal yearly budgets.
+FUND_BUDGETS = {year: "102500.00" for year in range(2015, 2021)}
+
+
+def seed_fund(dbsession, extra_budgets: dict | None = None):
+    """The fund and its yearly budgets (idempotent: existing years are kept as they are)."""
+    from decimal import Decimal
+
+    from sw_gremien.funding.models import Fund, FundYear
+
+    fund = dbsession.scalar(select(Fund).where(Fund.name == FUND_NAME))
+    if fund is None:
+        fund = Fund(name=FUND_NAME, description=FUND_DESCRIPTION, hourly_rate=Decimal("15.00"),
+                    small_grant_limit=Decimal("500.00"))
+        dbsession.add(fund)
+        dbsession.flush()
+    known = set(dbsession.scalars(select(FundYear.year).where(FundYear.fund_id == fund.id)))
+    for year, budget in {**FUND_BUDGETS, **(extra_budgets or {})}.items():
+        if year not in known:
+            dbsession.add(FundYear(fund_id=fund.id, year=year, budget=Decimal(budget)))
+    dbsession.flush()
+    return fund
 
 
 # How many example proposals the demo shows, with their histories in every state.
@@ -171,6 +207,10 @@ def seed_demo(dbsession, with_proposals: bool = True) -> list[Login]:
         seed_proposals(dbsession.connection(), DEMO_PROPOSALS)
     if with_proposals:
         seed_meetings(dbsession, bodies)
+        # A budget for this year too, so that the demo can grant (an assumption of the demo).
+        from sw_gremien.i18n import today
+
+        seed_fund(dbsession, {today().year: "100000.00"})
     return logins
 
 

@@ -16,6 +16,7 @@ from sw_gremien.funding.models import (  # noqa: F401
     Fund,
     FundApplication,
     FundYear,
+    GrantListEntry,
     LedgerEntry,
     Organisation,
     OrganisationContact,

@@ -104,6 +104,7 @@ def includeme(config):
     config.add_route("fund_ledger_csv", "/verwaltung/fonds/buchungen.csv")
     config.add_route("fund_year_add", "/verwaltung/fonds/haushaltsjahr")
     config.add_route("grant_list_add", "/verwaltung/fonds/foerderliste")
+    config.add_route("grant_list_edit", "/verwaltung/fonds/foerderliste/{proposal_id:\\d+}", factory=ProposalResource)
     config.add_route("transparency", "/gefoerderte-projekte")
     config.add_route("my_data", "/konto/meine-daten.json")
     config.add_route("calendar_settings", "/konto/kalender")

@@ -301,6 +301,25 @@ class FundApplication(WorkflowMixin, Base):
         return repayment_amount(self)
 
 
+class GrantListEntry(Base):
+    """An application on a grant list (Förderliste), which is a proposal running through the
+    consultation path. The amount may be changed until the decision (e.g. 80 % of the request,
+    with conditions); the decision grants each entry that is not marked for rejection."""
+
+    __tablename__ = "grant_list_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("fund_applications.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    # Marked for rejection in the recommendation or the decision.
+    reject: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    application: Mapped[FundApplication] = relationship()
+
+
 class CostLine(Base):
     """One line of the cost plan; ``actual_amount`` is filled in with the proof of use."""
 

@@ -165,7 +165,17 @@ def _proposal_page_values(context, request, full: bool = True) -> dict:
         "upload_error": None,
         "upload_limit": upload_limit(request.registry.settings),
         "agenda_items": _agenda_items(request, proposal),
+        "grant_entries": _grant_entries(request, proposal),
     }
+
+
+def _grant_entries(request, proposal: Proposal) -> list:
+    """A grant list's applications (Integrations-Fonds); empty for every other proposal."""
+    if proposal.proposal_type.name != "Förderliste":
+        return []
+    from sw_gremien.funding.grant_list import entries_of
+
+    return entries_of(request.dbsession, proposal.id)
 
 
 def _agenda_items(request, proposal: Proposal) -> dict:

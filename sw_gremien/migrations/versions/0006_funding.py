@@ -1,9 +1,9 @@
 """The Integrations-Fonds: funds, yearly budgets, the append-only ledger, organisations with
-their contacts, applications with their cost plan.
+their contacts, applications with their cost plan, and grant lists (applications on a proposal).
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-11-21 10:25:42.148845
+Create Date: 2026-11-21 10:27:04.989892
 """
 
 from alembic import op
@@ -125,6 +125,22 @@ def upgrade() -> None:
     with op.batch_alter_table('cost_lines', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cost_lines_application_id'), ['application_id'], unique=False)
 
+    op.create_table('grant_list_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('conditions', sa.Text(), nullable=False),
+    sa.Column('reject', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['fund_applications.id'], name=op.f('fk_grant_list_entries_application_id_fund_applications'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_grant_list_entries_proposal_id_proposals'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_grant_list_entries'))
+    )
+    with op.batch_alter_table('grant_list_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_grant_list_entries_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_grant_list_entries_proposal_id'), ['proposal_id'], unique=False)
+
     op.create_table('ledger_entries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('fund_year_id', sa.Integer(), nullable=False),
@@ -151,6 +167,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_ledger_entries_application')
 
     op.drop_table('ledger_entries')
+    with op.batch_alter_table('grant_list_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_grant_list_entries_proposal_id'))
+        batch_op.drop_index(batch_op.f('ix_grant_list_entries_application_id'))
+
+    op.drop_table('grant_list_entries')
     with op.batch_alter_table('cost_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cost_lines_application_id'))
 

@@ -77,11 +77,12 @@ def test_cli_migrates_and_seeds_twice_without_change(tmp_path):
     def counts():
         with engine.connect() as c:
             return [c.execute(text(f"select count(*) from {t}")).scalar()
-                    for t in ("users", "bodies", "memberships", "proposal_types", "proposals")]
+                    for t in ("users", "bodies", "memberships", "proposal_types", "proposals", "meetings",
+                              "funds", "fund_years")]
 
     before = counts()
     subprocess.run([*run, "seed-demo"], check=True, capture_output=True, env=env)
-    assert counts() == before == [20, 6, 18, 4, 30]
+    assert counts() == before == [20, 6, 18, 5, 30, 6, 1, 7]  # 2015–2020 and this year
     engine.dispose()
 
 
