@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from sw_gremien.bodies.models import Body
 from sw_gremien.districts import DISTRICTS
-from sw_gremien.db import utcnow
 from sw_gremien.funding.models import FundApplication, GrantListEntry
 from sw_gremien.i18n import format_money, today
 from sw_gremien.proposals.models import Proposal, ProposalType

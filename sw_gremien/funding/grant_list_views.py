@@ -11,6 +11,7 @@ from pyramid.view import view_config
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from sw_gremien.db import utcnow
 from sw_gremien.funding import grant_list
 from sw_gremien.funding.models import FundApplication, GrantListEntry
 from sw_gremien.i18n import _, translate
@@ -89,7 +90,7 @@ def grant_list_edit(context, request):
                 entry.amount, entry.conditions, entry.reject = values[entry.id]
                 entry.application.recommended_amount = entry.amount
             # A changed list is a changed proposal: its version moves on.
-            proposal.updated_at = grant_list.utcnow()
+            proposal.updated_at = utcnow()
             request.session.flash(translate(request, _("The grant list has been saved.")), "success")
             return HTTPFound(request.route_path("proposal", proposal_id=proposal.id))
         request.response.status = 422

@@ -26,7 +26,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sw_gremien.accounts.models import User
 from sw_gremien.db import Base, UTCDateTime, utcnow
 from sw_gremien.i18n import _
-from sw_gremien.security import user_principal
 from sw_gremien.workflow.definitions import Role
 from sw_gremien.workflow.models import WorkflowMixin
 

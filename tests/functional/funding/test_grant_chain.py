@@ -4,7 +4,10 @@ of use with less spent, repayment — and the ledger right at every step."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
+
+from pypdf import PdfReader
 
 from sqlalchemy import select
 
@@ -127,10 +130,21 @@ def test_from_application_to_repayment(testapp, dbsession, world, mailer):
     as_user(testapp, world.admin)
     fire(testapp, dbsession, application, "pay")
     assert balance(dbsession, fund).paid == Decimal("640.00")
+    notice = testapp.get(f"/foerderung/antraege/{application.id}/bescheid.pdf")
+    text = PdfReader(io.BytesIO(notice.body)).pages[0].extract_text()
+    assert "640,00" in text and "Nachweis der Teilnehmerzahlen." in text and "DE89 3704" in text
     application = fresh(dbsession, application)
-    application.cost_lines[0].actual_amount = Decimal("700.00")
-    dbsession.flush()
     as_user(testapp, applicant)
+    proof = form_for(testapp.get(f"/foerderung/antraege/{application.id}/verwendungsnachweis"),
+                     f"/foerderung/antraege/{application.id}/verwendungsnachweis")
+    proof[f"actual-{application.cost_lines[0].id}"] = "siebenhundert"
+    response = proof.submit(status=422)
+    assert "Bitte geben Sie einen Betrag" in response.text or "Betrag in Euro" in response.text
+    proof = form_for(response, f"/foerderung/antraege/{application.id}/verwendungsnachweis")
+    assert proof["report"].value == ""
+    proof["report"] = "Das Sprachcafé fand 30-mal statt."
+    proof[f"actual-{application.cost_lines[0].id}"] = "700,00"
+    proof.submit(status=302)
     fire(testapp, dbsession, application, "submit_proof")
     as_user(testapp, world.admin)
     fire(testapp, dbsession, application, "accept_proof", status=422)  # money is due back

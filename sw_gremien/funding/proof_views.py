@@ -1,0 +1,97 @@
+"""After the grant: the grant notice (Bewilligungsbescheid) as PDF, and the proof of use
+(Verwendungsnachweis) — report, actual cost per plan line, receipts — from which the
+repayment is computed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPConflict, HTTPFound, HTTPNotFound
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from sw_gremien.db import utcnow
+from sw_gremien.documents.localized import render_in
+from sw_gremien.documents.pdf import css_string, html_to_pdf, page_counter_css
+from sw_gremien.documents.services import UploadRefused, attachments_of, store_upload, upload_limit
+from sw_gremien.funding import services
+from sw_gremien.i18n import _, translate
+from sw_gremien.security import Permissions
+from sw_gremien.text import parse_amount, render_markdown
+
+GRANTED_STATES = frozenset({"granted", "paid", "proof_submitted", "repayment_claimed", "closed"})
+OWNER_TYPE = "fund_applications"
+
+
+def notice_pdf(request, application, locale: str) -> bytes:
+    html = render_in(request, "funding/pdf_notice.jinja2", {
+        "application": application, "markdown": render_markdown, "css_string": css_string,
+        "page_counter": lambda: page_counter_css(request), "format_iban": services.format_iban,
+        "letterhead": _("City of Stuttgart · Stuttgarter Weg"),
+    }, locale)
+    return html_to_pdf(html)
+
+
+@view_config(route_name="application_notice_pdf", permission=Permissions.VIEW_PERSONAL_DATA)
+def application_notice(context, request):
+    application = context.application
+    if application.state not in GRANTED_STATES or application.granted_amount is None:
+        raise HTTPNotFound()
+    response = Response(notice_pdf(request, application, request.locale_name), content_type="application/pdf")
+    response.content_disposition = f'inline; filename="bewilligung-{(application.reference or str(application.id)).lower()}.pdf"'
+    response.cache_control = "no-store"
+    return response
+
+
+@view_config(route_name="application_proof", renderer="funding/proof.jinja2", permission=Permissions.EDIT_OBJECT)
+def application_proof(context, request):
+    """The applicant fills in the proof of use while the grant is paid out (state "paid")."""
+    application = context.application
+    if application.state != "paid":
+        return HTTPFound(request.route_path("application", application_id=application.id))
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            if int(request.POST.get("version", "")) != application.version:
+                raise HTTPConflict(detail=translate(request, _(
+                    "Someone else has changed this application meanwhile. Please check and try again.")))
+        except ValueError:
+            raise HTTPBadRequest() from None
+        actual = {}
+        for line in application.cost_lines:
+            value = request.POST.get(f"actual-{line.id}", "").strip()
+            if not value:
+                actual[line.id] = None
+                continue
+            try:
+                amount = parse_amount(value).quantize(Decimal("0.01"))
+                if amount < 0:
+                    raise ValueError(value)
+                actual[line.id] = amount
+            except ValueError:
+                errors[line.id] = translate(request, _("Please enter an amount in euros, e.g. 1.250,00."))
+        upload = request.POST.get("receipt")
+        if not errors and upload is not None and hasattr(upload, "file") and upload.filename:
+            try:
+                store_upload(request, OWNER_TYPE, application.id, upload.filename, upload.file)
+            except UploadRefused as refused:
+                errors["receipt"] = translate(request, refused.reason)
+            finally:
+                upload.file.close()
+        if not errors:
+            for line in application.cost_lines:
+                line.actual_amount = actual[line.id]
+            application.proof_report = request.POST.get("report", "").strip()[:20000]
+            application.updated_at = utcnow()
+            request.session.flash(translate(request, _(
+                "The proof of use has been saved. Submit it on the application page when it is complete.")), "success")
+            return HTTPFound(request.route_path("application", application_id=application.id))
+        request.response.status = 422
+    return {
+        "application": application,
+        "errors": errors,
+        "posted": request.POST if request.method == "POST" else {},
+        "receipts": attachments_of(request.dbsession, OWNER_TYPE, application.id),
+        "upload_limit": upload_limit(request.registry.settings),
+        "repayment": services.repayment_amount(application),
+    }
