@@ -5,6 +5,7 @@
     sw-gremien [-c production.ini] seed-structure
     sw-gremien [-c production.ini] create-admin EMAIL "NAME"
     sw-gremien [-c production.ini] purge
+    sw-gremien [-c production.ini] purge-applications [--years N]
     sw-gremien benchmark workflow [--fires 1000] [--database URL]
     sw-gremien benchmark proposals [--sizes 100,10000] [--repeat 30] [--database URL]
     sw-gremien benchmark meetings [--sizes 5,40] [--repeat 20] [--database URL]
@@ -105,6 +106,24 @@ def cmd_purge(settings, args) -> int:
     return 0
 
 
+def cmd_purge_applications(settings, args) -> int:
+    """Remove personal and bank data of fund applications closed longer ago than the keeping
+    period (``--years``, else ``sw_gremien.funding.keep_years``, default 5)."""
+    from sw_gremien.documents.services import upload_dir
+    from sw_gremien.funding.purge import keep_years, purge_applications
+
+    years = args.years if args.years is not None else keep_years(settings)
+    if years < 0:
+        print("Die Aufbewahrungsfrist kann nicht negativ sein.", file=sys.stderr)
+        return 2
+    dbsession, _engine = _dbsession(settings)
+    with transaction.manager:
+        count = purge_applications(dbsession, older_than_years=years, upload_directory=upload_dir(settings),
+                                   transaction_manager=transaction.manager)
+    print(f"Personenbezogene Daten von {count} Förderanträgen gelöscht (älter als {years} Jahre).")
+    return 0
+
+
 def _sizes(value: str) -> list[int]:
     try:
         sizes = [int(part) for part in value.split(",") if part.strip()]
@@ -151,6 +170,11 @@ def main(argv=None) -> int:
     admin.add_argument("name")
     admin.set_defaults(func=cmd_create_admin)
     sub.add_parser("purge", help="delete expired sessions and old login attempts").set_defaults(func=cmd_purge)
+    purge_apps = sub.add_parser("purge-applications", help="remove personal and bank data of fund applications "
+                                "closed longer ago than the keeping period")
+    purge_apps.add_argument("--years", type=int, default=None,
+                            help="keeping period in years (default: sw_gremien.funding.keep_years, else 5)")
+    purge_apps.set_defaults(func=cmd_purge_applications)
     bench = sub.add_parser("benchmark", help="measure and print timings")
     bench.add_argument("what", choices=["workflow", "proposals", "meetings"])
     bench.add_argument("--fires", type=int, default=1000, help="workflow: transitions to fire")

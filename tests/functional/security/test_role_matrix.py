@@ -76,6 +76,12 @@ PAGES = {
     "/sitzungen/{meeting_id}/protokoll.pdf": BODY_PEOPLE,
     "/sitzungen/{meeting_id}/einladung.pdf": BODY_PEOPLE,
     "/sitzungen/{meeting_id}/termin.ics": BODY_PEOPLE,
+    # The fund's money (the office), the public list of granted projects, one's own data.
+    "/verwaltung/fonds": OFFICE_ONLY,
+    "/verwaltung/fonds/haushaltsjahr": OFFICE_ONLY,
+    "/verwaltung/fonds/buchungen.csv": OFFICE_ONLY,
+    "/gefoerderte-projekte": EVERYONE,
+    "/konto/meine-daten.json": LOGGED_IN,
 }
 
 # Pages that exist only in a later state of the meeting.

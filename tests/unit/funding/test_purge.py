@@ -1,0 +1,146 @@
+"""The purge of personal and bank data from old applications: which ones, what goes, what
+stays for the statistics, and the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from sw_gremien.documents.models import Attachment
+from sw_gremien.funding.models import FundApplication
+from sw_gremien.funding.purge import cutoff, keep_years, purge_applications
+from tests import factories
+from tests.factories import UserFactory
+
+TODAY = dt.date(2032, 6, 15)
+
+
+def at(year, month=1, day=10) -> dt.datetime:
+    return dt.datetime(year, month, day, 12, tzinfo=dt.UTC)
+
+
+def attach(dbsession, directory: Path, application, name="beleg.pdf") -> Attachment:
+    stored = f"stored{application.id}{name.replace('.', '')}"
+    (directory / stored).write_bytes(b"%PDF-1.4 test")
+    attachment = Attachment(owner_type="fund_applications", owner_id=application.id, filename=name,
+                            stored_name=stored, content_type="application/pdf", size=13, sha256="0" * 64)
+    dbsession.add(attachment)
+    dbsession.flush()
+    return attachment
+
+
+@pytest.fixture
+def situation(dbsession, tmp_path):
+    fund = factories.fund({2026: "10000.00"})
+    author = UserFactory()
+    org = factories.organisation(author)
+
+    def application(state, **kw):
+        values = {"partners": "Frau Müller, Tel. 0711 1234", "proof_report": "Frau Müller hat …",
+                  "conditions": "Nur mit Herrn Maier", "districts": ["sued", "mitte"],
+                  "granted_amount": Decimal("800.00")}
+        values.update(kw)
+        return factories.application(fund, org, author, state=state, **values)
+
+    old_closed = application("closed", closed_at=at(2027, 3), decided_at=at(2026, 5))
+    old_rejected = application("rejected", decided_at=at(2026, 12), granted_amount=None)
+    old_withdrawn = application("withdrawn", granted_amount=None)
+    recent_closed = application("closed", closed_at=at(2028, 1), decided_at=at(2026, 5))  # 4,5 years ago
+    old_running = application("paid", decided_at=at(2020, 1))  # not final: never purged
+    dbsession.flush()
+    # updated_at follows every change: set it last, with a plain UPDATE.
+    dbsession.execute(FundApplication.__table__.update().where(FundApplication.id == old_withdrawn.id)
+                      .values(updated_at=at(2026, 1)))
+    dbsession.expire_all()
+    files = {a.id: attach(dbsession, tmp_path, a) for a in (old_closed, recent_closed)}
+    return {"old": [old_closed, old_rejected, old_withdrawn], "kept": [recent_closed, old_running],
+            "files": files, "author": author, "org": org, "dir": tmp_path}
+
+
+def test_the_cutoff_is_the_keeping_period_before_today():
+    assert cutoff(5, TODAY) == dt.datetime(2027, 6, 14, 22, tzinfo=dt.UTC)  # midnight in Stuttgart
+    assert keep_years({}) == 5
+    assert keep_years({"sw_gremien.funding.keep_years": "10"}) == 10
+
+
+def test_old_final_applications_lose_their_personal_data_and_keep_their_figures(dbsession, situation):
+    old_closed = situation["old"][0]
+    before = {line.id: (line.category, line.amount) for line in old_closed.cost_lines}
+
+    assert purge_applications(dbsession, older_than_years=5, today=TODAY,
+                              upload_directory=situation["dir"]) == 3
+    dbsession.expire_all()
+
+    for application in situation["old"]:
+        purged = dbsession.get(FundApplication, application.id)
+        assert purged.purged_at is not None
+        for name in ("account_holder", "iban", "description", "goals", "target_group", "partners",
+                     "proof_report", "conditions"):
+            assert getattr(purged, name) == "", name
+        assert purged.created_by_id is None
+        # What the statistics need stays.
+        assert purged.title == "Sprachcafé im Stadtteiltreff"
+        assert purged.districts == ["sued", "mitte"]
+        assert purged.requested_amount == Decimal("800.00") and purged.own_funds == Decimal("200.00")
+        assert purged.period_start == dt.date(2027, 3, 1)
+        assert purged.organisation_id == situation["org"].id
+    closed = dbsession.get(FundApplication, old_closed.id)
+    assert closed.granted_amount == Decimal("800.00") and closed.state == "closed"
+    assert {line.id: (line.category, line.amount) for line in closed.cost_lines} == before
+    assert all(line.description == "" for line in closed.cost_lines)
+
+    # The old application's files are gone, row and bytes; the recent one's stay.
+    old_file, recent_file = (situation["files"][a.id] for a in (old_closed, situation["kept"][0]))
+    remaining = set(dbsession.scalars(select(Attachment.id)))
+    assert old_file.id not in remaining and recent_file.id in remaining
+    assert not (situation["dir"] / old_file.stored_name).exists()
+    assert (situation["dir"] / recent_file.stored_name).exists()
+
+    # The others are untouched; the organisation keeps its data.
+    for application in situation["kept"]:
+        kept = dbsession.get(FundApplication, application.id)
+        assert kept.purged_at is None and kept.iban and kept.partners and kept.created_by_id
+    assert situation["org"].iban and situation["org"].contacts
+
+    # Once purged, never again.
+    assert purge_applications(dbsession, older_than_years=5, today=TODAY) == 0
+
+
+def test_a_shorter_period_reaches_more(dbsession, situation):
+    assert purge_applications(dbsession, older_than_years=4, today=TODAY) == 4
+    assert purge_applications(dbsession, older_than_years=0, today=TODAY) == 0  # the running one never
+
+
+def test_the_command_purges_and_prints_the_count(dbsession, tmp_path, monkeypatch, capsys):
+    """``sw-gremien purge-applications`` on a database of its own."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from sw_gremien import cli, migrate
+
+    url = f"sqlite:///{tmp_path / 'purge.sqlite'}"
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    with Session(engine) as session:
+        factories.bind(session)
+        fund = factories.fund({2020: "1000.00"})
+        app = factories.application(fund, factories.organisation(), state="rejected", decided_at=at(2020, 2))
+        session.commit()
+        app_id = app.id
+    factories.bind(dbsession)
+    monkeypatch.setenv("SW_GREMIEN_DATABASE_URL", url)
+    monkeypatch.setenv("SW_GREMIEN_UPLOAD_DIR", str(tmp_path / "uploads"))
+    config = str(Path(__file__).resolve().parents[3] / "testing.ini")
+
+    assert cli.main(["-c", config, "purge-applications", "--years", "50"]) == 0
+    assert " 0 " in capsys.readouterr().out
+    assert cli.main(["-c", config, "purge-applications"]) == 0
+    assert " 1 " in capsys.readouterr().out
+    with Session(engine) as session:
+        purged = session.get(FundApplication, app_id)
+        assert purged.purged_at is not None and purged.iban == ""
+    engine.dispose()
