@@ -31,6 +31,9 @@ DRAFT_READERS = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "member"
 BODY_PEOPLE = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN, "initiative": FORBIDDEN}
 # The body's secretary and the office: plan meetings, build agendas, record results.
 SECRETARIES = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "secretary": OK, "office": OK}
+# The contact of an organisation (the initiative) and the office; a draft only its applicant edits.
+APPLICANTS = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "initiative": OK, "office": OK}
+DRAFT_APPLICANT = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "initiative": OK}
 
 PAGES = {
     "/": EVERYONE,
@@ -82,6 +85,14 @@ PAGES = {
     "/verwaltung/fonds/buchungen.csv": OFFICE_ONLY,
     "/gefoerderte-projekte": EVERYONE,
     "/konto/meine-daten.json": LOGGED_IN,
+    # The applicants' pages: the world's application is a draft of the initiative's organisation.
+    "/foerderung/registrieren": EVERYONE,
+    "/foerderung": LOGGED_IN,
+    "/foerderung/antraege/neu": APPLICANTS,
+    "/foerderung/antraege/{application_id}": APPLICANTS,
+    "/foerderung/antraege/{application_id}/bearbeiten": DRAFT_APPLICANT,
+    "/foerderung/antraege/{application_id}/antrag.pdf": APPLICANTS,
+    "/foerderung/organisationen/{organisation_id}": APPLICANTS,
 }
 
 # Pages that exist only in a later state of the meeting.
@@ -113,7 +124,15 @@ def world(dbsession):
             meeting.convened_at = utcnow()
             prepare_attendance(factories.BodyFactory._meta.sqlalchemy_session, meeting)
         meetings[state] = (meeting.id, item.id)
+    # The initiative's organisation and its draft application.
+    from sw_gremien.funding.services import the_fund
+
+    session = factories.BodyFactory._meta.sqlalchemy_session
+    fund = the_fund(session) or factories.fund()
+    organisation = factories.organisation(people["initiative"])
+    fund_application = factories.application(fund, organisation, author=people["initiative"])
     return {"body": body, "people": people, "membership": memberships["member"], "proposal": draft,
+            "organisation": organisation, "application": fund_application,
             "meetings": meetings}
 
 
@@ -128,6 +147,8 @@ def test_role_matrix(testapp, world, role):
         "name": "proposal",
         "proposal_id": world["proposal"].id,
         "type_id": world["proposal"].type_id,
+        "application_id": world["application"].id,
+        "organisation_id": world["organisation"].id,
     }
     answers = {}
     for pattern, expected_by_role in PAGES.items():
@@ -147,7 +168,8 @@ def test_every_get_route_is_in_the_matrix(app):
     # POST-only actions and token links are tested where they belong.
     skipped = {"set_language", "logout", "password_set", "admin_user_invite", "workflow_fire",
                "proposal_attachments", "proposal_attachment", "proposal_attachment_delete",
-               "meeting_agenda_order", "meeting_item_move", "meeting_item_remove", "user_calendar"}
+               "meeting_agenda_order", "meeting_item_move", "meeting_item_remove", "user_calendar",
+               "funding_register_confirm"}
     mapper = app.registry.queryUtility(__import__("pyramid.interfaces", fromlist=["IRoutesMapper"]).IRoutesMapper)
     covered = {pattern.replace("{slug}", "{slug}") for pattern in PAGES}
     missing = []
