@@ -34,6 +34,8 @@ ACCOUNT_EVENT_LABELS = {
     "created": _("account created"),
     "edited": _("account edited"),
     "invited": _("invitation sent"),
+    "self_registered": _("registered as an initiative"),
+    "registration_repeated": _("registration attempted again with this address"),
     "deactivated": _("account deactivated"),
     "reactivated": _("account reactivated"),
     "password_changed": _("password changed"),

@@ -292,7 +292,8 @@ class FundApplication(WorkflowMixin, Base):
     def fund_balance_problems(self, request) -> list:
         from sw_gremien.funding.services import fund_balance_problems
 
-        return fund_balance_problems(request.dbsession, self)
+        # Pages ask with GET whether granting is possible; only firing (POST) locks the year.
+        return fund_balance_problems(request.dbsession, self, lock=getattr(request, "method", "POST") != "GET")
 
     def repayment_amount(self) -> Decimal:
         from sw_gremien.funding.services import repayment_amount

@@ -174,13 +174,15 @@ def decision_year(dbsession, application: FundApplication) -> FundYear | None:
     return application.fund_year or fund_year_for(dbsession, application.fund, today().year)
 
 
-def fund_balance_problems(dbsession, application: FundApplication) -> list:
-    """The grant fits into the free balance of this year's budget. Takes the lock, so the
-    answer holds until the commit (the guard runs right before the transition books)."""
+def fund_balance_problems(dbsession, application: FundApplication, lock: bool = True) -> list:
+    """The grant fits into the free balance of this year's budget. With ``lock`` (when the
+    grant is being fired) it takes the year's lock first, so the answer holds until the
+    commit; a page that only shows whether granting is possible reads without it."""
     fund_year = decision_year(dbsession, application)
     if fund_year is None:
         return [_("The fund has no budget for ${year}.", mapping={"year": today().year})]
-    lock_fund_year(dbsession, fund_year)
+    if lock:
+        lock_fund_year(dbsession, fund_year)
     balance = year_balance(dbsession, fund_year)
     amount = amount_to_grant(application)
     if amount > balance.free:
@@ -309,6 +311,10 @@ def on_transition(event) -> None:
 
             application.reference = next_reference(dbsession, today().year, prefix="F")
         application.submitted_at = utcnow()
+        if trigger == "submit":
+            from sw_gremien.funding.mails import send_receipt
+
+            send_receipt(request, application)
     elif trigger in ("grant_small", "grant"):
         commit_grant(dbsession, application, user=None if event.event.actor_id is None else user)
         application.proof_deadline = proof_deadline_for(application)

@@ -253,9 +253,9 @@ def test_keyboard_reaches_every_field_with_visible_focus(new_page):
         style = page.evaluate_handle("document.activeElement").evaluate(FOCUS_STYLE)
         assert style["outline"] == "solid" and style["width"] >= 2, f"focus not visible on {label}: {style}"
         header_stops.append(label)
-    # Brand, desk, proposals, meetings, bodies, proposal types, users, workflows, language,
-    # notifications, account, logout.
-    assert len(header_stops) == 12, header_stops
+    # Brand, desk, proposals, meetings, bodies, funded projects, fund applications, fund,
+    # proposal types, users, workflows, language, notifications, account, logout.
+    assert len(header_stops) == 15, header_stops
 
 
 @pytest.mark.parametrize("locale", LOCALES)

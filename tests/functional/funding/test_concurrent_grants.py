@@ -26,7 +26,7 @@ from tests import factories
 
 
 def _office_request(app, session, user):
-    request = testing.DummyRequest()
+    request = testing.DummyRequest(method="POST")  # firing a transition
     request.registry = app.registry
     request.dbsession = session
     request.user = user

@@ -93,6 +93,15 @@ PAGES = {
     "/foerderung/antraege/{application_id}/bearbeiten": DRAFT_APPLICANT,
     "/foerderung/antraege/{application_id}/antrag.pdf": APPLICANTS,
     "/foerderung/organisationen/{organisation_id}": APPLICANTS,
+    # The world's application is a draft: no proof of use yet (back to the application page),
+    # no grant notice (404 for those who may see it).
+    "/foerderung/antraege/{application_id}/verwendungsnachweis": {
+        **dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "initiative": 302},
+    "/foerderung/antraege/{application_id}/bescheid.pdf": {
+        **dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "initiative": 404, "office": 404},
+    "/verwaltung/fonds/foerderliste": OFFICE_ONLY,
+    # The world's proposal is no grant list.
+    "/verwaltung/fonds/foerderliste/{proposal_id}": {**OFFICE_ONLY, "office": 404},
 }
 
 # Pages that exist only in a later state of the meeting.
