@@ -226,7 +226,7 @@ def seed_meetings(dbsession, bodies: dict) -> None:
     kept when the demo convenes it) at 17:00 Stuttgart time. Only when there are none yet."""
     import datetime as dt
 
-    from sw_gremien.i18n import TIMEZONE, today
+    from sw_gremien.i18n import local_to_utc, today
     from sw_gremien.meetings.models import Meeting
     from sw_gremien.meetings.services import plan_meeting
 
@@ -234,6 +234,6 @@ def seed_meetings(dbsession, bodies: dict) -> None:
         return
     for offset, (short_name, body) in enumerate(sorted(bodies.items())):
         day = today() + dt.timedelta(days=14 + offset)
-        starts_at = dt.datetime.combine(day, dt.time(17)).replace(tzinfo=TIMEZONE).astimezone(dt.UTC)
+        starts_at = local_to_utc(day, dt.time(17))
         plan_meeting(dbsession, body, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=2),
                      location=DEMO_LOCATIONS.get(short_name, "Rathaus, Raum 102"))

@@ -12,7 +12,7 @@ import itertools
 import colander
 import deform
 from pyramid.csrf import get_csrf_token
-from pyramid.httpexceptions import HTTPFound
+from pyramid.httpexceptions import HTTPBadRequest, HTTPConflict, HTTPFound
 
 from sw_gremien.i18n import _
 
@@ -43,6 +43,17 @@ def form_counter(request):
     if counter is None:
         counter = request._deform_counter = itertools.count()
     return counter
+
+
+def check_posted_version(request, obj, stale_message) -> None:
+    """For hand-written forms and buttons, which carry the version they were made from: a
+    missing one is a bad request, an older one is refused (409) with ``stale_message``."""
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        raise HTTPBadRequest() from None
+    if version != obj.version:
+        raise HTTPConflict(detail=request.localizer.translate(stale_message))
 
 
 class FormView:

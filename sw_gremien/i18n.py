@@ -84,6 +84,11 @@ def to_local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(TIMEZONE)
 
 
+def local_to_utc(day: dt.date, time: dt.time = dt.time()) -> dt.datetime:
+    """A date and time on Stuttgart's clock (default: the start of the day) as aware UTC."""
+    return dt.datetime.combine(day, time, tzinfo=TIMEZONE).astimezone(dt.UTC)
+
+
 def format_date(value: dt.date | dt.datetime | None, locale: str, format: str = "medium") -> str:
     if value is None:
         return ""

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pyramid.httpexceptions import HTTPBadRequest, HTTPConflict, HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPConflict, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from sw_gremien.db import utcnow
+from sw_gremien.forms import check_posted_version
 from sw_gremien.funding import grant_list
 from sw_gremien.funding.models import FundApplication, GrantListEntry
 from sw_gremien.i18n import _, translate
@@ -74,12 +75,8 @@ def grant_list_edit(context, request):
     if request.method == "POST":
         if not editable:
             raise HTTPConflict(detail=translate(request, _("The grant list has been decided.")))
-        try:
-            if int(request.POST.get("version", "")) != proposal.version:
-                raise HTTPConflict(detail=translate(request, _(
-                    "Someone else has changed this proposal meanwhile. Please check and try again.")))
-        except ValueError:
-            raise HTTPBadRequest() from None
+        check_posted_version(request, proposal, _(
+            "Someone else has changed this proposal meanwhile. Please check and try again."))
         values = {}
         for entry in entries:
             amount = _amount(request, f"amount-{entry.id}", errors, entry.id)

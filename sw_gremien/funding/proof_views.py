@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pyramid.httpexceptions import HTTPBadRequest, HTTPConflict, HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.response import Response
 from pyramid.view import view_config
 
@@ -14,6 +14,7 @@ from sw_gremien.db import utcnow
 from sw_gremien.documents.localized import render_in
 from sw_gremien.documents.pdf import css_string, html_to_pdf, page_counter_css
 from sw_gremien.documents.services import UploadRefused, attachments_of, store_upload, upload_limit
+from sw_gremien.forms import check_posted_version
 from sw_gremien.funding import services
 from sw_gremien.i18n import _, translate
 from sw_gremien.security import Permissions
@@ -51,12 +52,8 @@ def application_proof(context, request):
         return HTTPFound(request.route_path("application", application_id=application.id))
     errors: dict = {}
     if request.method == "POST":
-        try:
-            if int(request.POST.get("version", "")) != application.version:
-                raise HTTPConflict(detail=translate(request, _(
-                    "Someone else has changed this application meanwhile. Please check and try again.")))
-        except ValueError:
-            raise HTTPBadRequest() from None
+        check_posted_version(request, application, _(
+            "Someone else has changed this application meanwhile. Please check and try again."))
         actual = {}
         for line in application.cost_lines:
             value = request.POST.get(f"actual-{line.id}", "").strip()

@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from sw_gremien.db import utcnow
 from sw_gremien.documents.models import Attachment
 from sw_gremien.funding.models import FundApplication
-from sw_gremien.i18n import TIMEZONE
+from sw_gremien.i18n import local_to_utc
 from sw_gremien.i18n import today as city_today
 
 DEFAULT_KEEP_YEARS = 5
@@ -42,7 +42,7 @@ def keep_years(settings) -> int:
 def cutoff(older_than_years: int, today: dt.date | None = None) -> dt.datetime:
     """The start of the day ``older_than_years`` before today, in Stuttgart, as UTC."""
     day = (today or city_today()) - relativedelta(years=older_than_years)
-    return dt.datetime.combine(day, dt.time(), tzinfo=TIMEZONE).astimezone(dt.UTC)
+    return local_to_utc(day)
 
 
 def due_for_purge(dbsession, older_than_years: int = DEFAULT_KEEP_YEARS, today: dt.date | None = None):

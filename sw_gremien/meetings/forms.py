@@ -9,7 +9,7 @@ import colander
 import deform
 
 from sw_gremien.forms import CSRFSchema, strip_whitespace
-from sw_gremien.i18n import TIMEZONE, _
+from sw_gremien.i18n import _
 from sw_gremien.meetings.models import ITEM_KIND_LABELS, OUTCOME_LABELS, VOTED_OUTCOMES, ItemKind
 
 MARKDOWN_HELP = _("Plain text; **bold**, *italic*, lists with “-” and links work (Markdown).")
@@ -32,11 +32,6 @@ time_validator = colander.Regex(TIME_PATTERN, msg=_("Please give the time as HH:
 def parse_time(value: str) -> dt.time | None:
     match = TIME_PATTERN.match(value or "")
     return dt.time(int(match.group(1)), int(match.group(2))) if match else None
-
-
-def local_to_utc(day: dt.date, time: dt.time) -> dt.datetime:
-    """A local date and time in Stuttgart as an aware UTC datetime."""
-    return dt.datetime.combine(day, time).replace(tzinfo=TIMEZONE).astimezone(dt.UTC)
 
 
 def _end_after_start(node, values):

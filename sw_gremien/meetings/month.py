@@ -12,7 +12,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from sw_gremien.i18n import TIMEZONE, to_local
+from sw_gremien.i18n import local_to_utc, to_local
 from sw_gremien.meetings import services
 from sw_gremien.meetings.models import Meeting
 
@@ -43,16 +43,12 @@ def month_weeks(first: dt.date) -> list[list[dt.date]]:
     return calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(first.year, first.month)
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=TIMEZONE).astimezone(dt.UTC)
-
-
 def month_meetings(request, first: dt.date) -> list[Meeting]:
     """The month's meetings (by Stuttgart's calendar) that the visitor may see."""
     after = shift_month(first, 1) or dt.date(first.year + 1, 1, 1)
     return list(request.dbsession.scalars(
         select(Meeting).where(
-            Meeting.starts_at >= _local_midnight(first), Meeting.starts_at < _local_midnight(after),
+            Meeting.starts_at >= local_to_utc(first), Meeting.starts_at < local_to_utc(after),
             services.visible_condition(request),
         ).options(selectinload(Meeting.body)).order_by(Meeting.starts_at, Meeting.id)
     ))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from sw_gremien.accounts.models import User
 from sw_gremien.bodies.models import Body, Membership, MembershipRole
 from sw_gremien.db import utcnow
-from sw_gremien.i18n import TIMEZONE, _, format_date, to_local, today
+from sw_gremien.i18n import _, format_date, local_to_utc, to_local, today
 from sw_gremien.meetings.models import (
     FREE_ITEM_OUTCOMES,
     MINUTES_OUTCOMES,
@@ -85,8 +85,8 @@ def plan_series(dbsession, body: Body, *, first_start: dt.datetime, duration: dt
     local_first = to_local(first_start)
     meetings = []
     for index in range(count):
-        local = (local_first + relativedelta(months=index * months_between)).replace(tzinfo=None)
-        starts_at = local.replace(tzinfo=TIMEZONE).astimezone(dt.UTC)
+        local = local_first + relativedelta(months=index * months_between)
+        starts_at = local_to_utc(local.date(), local.time().replace(tzinfo=None))
         meetings.append(plan_meeting(
             dbsession, body, starts_at=starts_at, ends_at=starts_at + duration if duration else None,
             location=location, created_by=created_by,
@@ -551,7 +551,7 @@ def load_attendance(dbsession, meeting: Meeting) -> None:
 def meetings_of_body(request, body_id: int, *, upcoming: bool, limit: int = 10) -> list[Meeting]:
     """The body's next (or latest past) meetings that the current user may see. A meeting
     counts as upcoming until the end of its day."""
-    midnight = dt.datetime.combine(today(), dt.time()).replace(tzinfo=TIMEZONE).astimezone(dt.UTC)
+    midnight = local_to_utc(today())
     query = select(Meeting).where(Meeting.body_id == body_id, visible_condition(request))
     if upcoming:
         query = query.where(Meeting.starts_at >= midnight).order_by(Meeting.starts_at)
@@ -567,7 +567,7 @@ def upcoming_for_member(request, limit: int = 5) -> list[Meeting]:
     body_ids = bodies_in(request.principals)
     if not body_ids:
         return []
-    midnight = dt.datetime.combine(today(), dt.time()).replace(tzinfo=TIMEZONE).astimezone(dt.UTC)
+    midnight = local_to_utc(today())
     return list(request.dbsession.scalars(
         select(Meeting).where(Meeting.body_id.in_(body_ids), Meeting.starts_at >= midnight,
                               Meeting.state != "cancelled", visible_condition(request))

@@ -12,8 +12,8 @@ from pyramid.view import view_config
 
 from sw_gremien.bodies.models import MEMBERSHIP_ROLE_LABELS
 from sw_gremien.db import get_by_id
-from sw_gremien.forms import FormView
-from sw_gremien.i18n import _, to_local, translate
+from sw_gremien.forms import FormView, check_posted_version
+from sw_gremien.i18n import _, local_to_utc, to_local, translate
 from sw_gremien.meetings import services
 from sw_gremien.meetings.forms import (
     CorrectionSchema,
@@ -23,7 +23,6 @@ from sw_gremien.meetings.forms import (
     MeetingSchema,
     ResultSchema,
     SeriesSchema,
-    local_to_utc,
     parse_time,
 )
 from sw_gremien.meetings.models import (
@@ -46,14 +45,8 @@ def _meeting_url(request, meeting: Meeting, route: str = "meeting") -> str:
     return request.route_path(route, meeting_id=meeting.id)
 
 
-def _check_version(request, obj) -> None:
-    """Forms and buttons carry the version they were made from: an older one is refused."""
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        raise HTTPBadRequest() from None
-    if version != obj.version:
-        raise HTTPConflict(detail=translate(request, STALE_MEETING))
+def _check_version(request, meeting: Meeting) -> None:
+    check_posted_version(request, meeting, STALE_MEETING)
 
 
 # -- Planning --------------------------------------------------------------------------------------
