@@ -30,7 +30,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from waitress.server import TcpWSGIServer
 
-from tests.browser.helpers import PageProblems, fail_on_page_problems
+from tests.browser.helpers import PageChecks, PageProblems, fail_on_page_problems, login
 
 ROOT = Path(__file__).resolve().parents[2]
 BROWSER_DIR = Path(__file__).resolve().parent
@@ -277,3 +277,24 @@ def new_page(browser, live_server):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+# -- For the journeys ---------------------------------------------------------------------------
+@pytest.fixture
+def checks():
+    return PageChecks()
+
+
+@pytest.fixture
+def as_user(new_page):
+    """A logged-in page per person, opened on first use and reused afterwards."""
+    pages = {}
+
+    def page_of(email: str):
+        if email not in pages:
+            page = new_page()
+            login(page, email)
+            pages[email] = page
+        return pages[email]
+
+    return page_of

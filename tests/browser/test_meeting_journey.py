@@ -22,7 +22,6 @@ import re
 import pytest
 
 from sw_gremien.i18n import today
-from tests.browser.helpers import PageChecks, login
 from tests.browser.test_proposal_journey import (
     AGSA_SECRETARY,
     LGGI_SECRETARY,
@@ -42,26 +41,6 @@ pytestmark = pytest.mark.browser
 AGSA_CHAIR = "vorsitz.ag-sa@stuttgart.example"
 TITLES = ("Sprachcafés in allen Stadtbezirken", "Patenschaften für Neuzugewanderte")
 LOCATION = "Rathaus, Kleiner Sitzungssaal"
-
-
-@pytest.fixture
-def checks():
-    return PageChecks()
-
-
-@pytest.fixture
-def as_user(new_page):
-    """A logged-in page per person, opened on first use and reused afterwards."""
-    pages = {}
-
-    def page_of(email: str):
-        if email not in pages:
-            page = new_page()
-            login(page, email)
-            pages[email] = page
-        return pages[email]
-
-    return page_of
 
 
 def flash_done(live_server, trigger: str, state: str) -> str:

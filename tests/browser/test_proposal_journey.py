@@ -19,7 +19,6 @@ import re
 import pytest
 
 from sw_gremien.demo import BODIES
-from tests.browser.helpers import PageChecks, login
 
 pytestmark = pytest.mark.browser
 
@@ -46,26 +45,6 @@ DISTRICTS = ("bad-cannstatt", "mitte", "zuffenhausen")
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 DISGUISED = b"<!doctype html><html><body><script>alert('hallo')</script></body></html>\n"
-
-@pytest.fixture
-def checks():
-    return PageChecks()
-
-
-@pytest.fixture
-def as_user(new_page):
-    """A logged-in page per person, opened on first use and reused afterwards."""
-    pages = {}
-
-    def page_of(email: str):
-        if email not in pages:
-            page = new_page()
-            login(page, email)
-            pages[email] = page
-        return pages[email]
-
-    return page_of
-
 
 @pytest.fixture
 def uploads(live_server, tmp_path, monkeypatch):
