@@ -99,7 +99,11 @@ def includeme(config):
     config.add_route("application_proof", application + "/verwendungsnachweis", factory=FundApplicationResource)
     config.add_route("application_pdf", application + "/antrag.pdf", factory=FundApplicationResource)
     config.add_route("application_notice_pdf", application + "/bescheid.pdf", factory=FundApplicationResource)
-    config.add_route("organisation", "/foerderung/organisationen/{organisation_id:\\d+}", factory=OrganisationResource)
+    organisation = "/foerderung/organisationen/{organisation_id:\\d+}"
+    config.add_route("organisation", organisation, factory=OrganisationResource)
+    config.add_route("organisation_contacts", organisation + "/ansprechpersonen", factory=OrganisationResource)
+    config.add_route("organisation_contact_remove", organisation + "/ansprechpersonen/{user_id:\\d+}/entfernen",
+                     factory=OrganisationResource)
     config.add_route("fund_overview", "/verwaltung/fonds")
     config.add_route("fund_ledger_csv", "/verwaltung/fonds/buchungen.csv")
     config.add_route("fund_year_add", "/verwaltung/fonds/haushaltsjahr")

@@ -40,6 +40,8 @@ ACCOUNT_EVENT_LABELS = {
     "reactivated": _("account reactivated"),
     "password_changed": _("password changed"),
     "password_set_by_token": _("password set with an e-mailed link"),
+    "contact_added": _("added as a contact of an organisation"),
+    "contact_removed": _("removed as a contact of an organisation"),
 }
 
 

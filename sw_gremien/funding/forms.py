@@ -153,6 +153,23 @@ def make_registration_schema() -> colander.Schema:
     return schema
 
 
+class ContactSchema(CSRFSchema):
+    """A further contact of an organisation: the name is used only for a new account."""
+
+    display_name = colander.SchemaNode(
+        colander.String(), title=_("Name"), preparer=strip_whitespace,
+        validator=colander.Length(min=2, max=200),
+        widget=deform.widget.TextInputWidget(attributes={"autocomplete": "off"}))
+    email = colander.SchemaNode(
+        colander.String(), title=_("E-mail address"), preparer=strip_whitespace,
+        validator=colander.All(colander.Email(msg=_("Please enter a valid e-mail address.")),
+                               colander.Length(max=254)),
+        widget=deform.widget.TextInputWidget(attributes={"type": "email", "autocomplete": "off",
+                                                         "spellcheck": "false"}),
+        description=_("If the person has no account yet, they get one and an e-mail with a link to "
+                      "choose their password."))
+
+
 # -- The application ----------------------------------------------------------------------------
 @colander.deferred
 def deferred_organisation_widget(node, kw):

@@ -333,3 +333,102 @@ def on_transition(event) -> None:
         application.closed_at = utcnow()
     elif trigger == "accept_proof":
         application.closed_at = utcnow()
+
+
+# -- Contacts ------------------------------------------------------------------------------------
+# An organisation has at most this many contacts; someone who is not the office may add at most
+# this many per hour (every addition mails the person added, with the name typed by the adder).
+MAX_CONTACTS = 20
+CONTACT_ADDITIONS_PER_HOUR = 20
+
+
+class ContactRefused(Exception):
+    """A rule refuses the change. ``field`` names the form field the message belongs to (None:
+    the whole form)."""
+
+    def __init__(self, message, field: str | None = None, status: int = 422):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+def _lock_contacts(dbsession, organisation: Organisation) -> int:
+    """Take the organisation's row lock (PostgreSQL; SQLite locks the database on the first
+    write anyway) and count its contacts afresh: two people adding or removing at once must
+    neither pass the limit nor remove the last contact between them."""
+    dbsession.execute(select(Organisation.id).where(Organisation.id == organisation.id).with_for_update())
+    return dbsession.scalar(select(func.count()).select_from(OrganisationContact).where(
+        OrganisationContact.organisation_id == organisation.id))
+
+
+def contact_additions_by(dbsession, actor) -> int:
+    """How many contacts ``actor`` has added in the last hour (from the account events)."""
+    from sw_gremien.accounts.models import AccountEvent
+
+    since = utcnow() - dt.timedelta(hours=1)
+    return dbsession.scalar(select(func.count(AccountEvent.id)).where(
+        AccountEvent.tag == "contact_added", AccountEvent.actor_id == actor.id, AccountEvent.created_at > since))
+
+
+def add_contact(request, organisation: Organisation, *, email: str, display_name: str):
+    """Make the person with this address a contact of the organisation, and tell them.
+
+    An existing account (the address compared without regard to case) becomes a contact and
+    gets a short notice; for an unknown address an account without password is created and
+    invited with the single-use link of the accounts (the same page sets the password). Someone
+    whose account still has no password gets that invitation too. Returns the contact."""
+    from sw_gremien.accounts import services as accounts
+    from sw_gremien.accounts.models import TokenPurpose
+    from sw_gremien.mail import public_url, send_mail
+    from sw_gremien.notifications.services import notify
+
+    dbsession, actor = request.dbsession, request.user
+    user = accounts.find_user_by_email(dbsession, email)
+    if user is not None and user in organisation.contacts:
+        raise ContactRefused(_("${name} is already a contact of this organisation.",
+                               mapping={"name": user.display_name}), field="email")
+    if user is not None and not user.active:
+        raise ContactRefused(_("The account with this address is deactivated. Please ask the office."),
+                             field="email")
+    if _lock_contacts(dbsession, organisation) >= MAX_CONTACTS:
+        raise ContactRefused(_("An organisation can have at most ${count} contacts. Please remove one first.",
+                               mapping={"count": MAX_CONTACTS}))
+    if not actor.is_admin and contact_additions_by(dbsession, actor) >= CONTACT_ADDITIONS_PER_HOUR:
+        raise ContactRefused(_("You have added many contacts in the last hour. Please try again later."),
+                             status=429)
+
+    if user is None:
+        user = accounts.create_user(dbsession, email=email, display_name=display_name, actor=actor)
+    organisation.contacts.append(user)
+    accounts.record_event(dbsession, user, "contact_added", actor=actor, detail=organisation.name,
+                          ip_address=request.remote_addr)
+    values = {"user": user, "inviter": actor, "organisation_name": organisation.name}
+    if user.password_hash is None:
+        token = accounts.issue_token(dbsession, user, TokenPurpose.INVITATION)
+        send_mail(request, [user.email], _("You are a contact of ${organisation_name} in the Integrations-Fonds"),
+                  "funding/mail_contact_invitation.txt.jinja2",
+                  {**values, "link": public_url(request, "password_set", token=token)}, locale=user.locale)
+        accounts.record_event(dbsession, user, "invited", actor=actor, ip_address=request.remote_addr)
+    else:
+        notify(request, [user], _("You are a contact of ${organisation_name} in the Integrations-Fonds"),
+               "funding/mail_contact_added.txt.jinja2", values,
+               public_url(request, "organisation", organisation_id=organisation.id))
+    dbsession.flush()
+    return user
+
+
+def remove_contact(request, organisation: Organisation, user) -> None:
+    """Remove a contact (also oneself), never the last one: someone must keep the organisation."""
+    from sw_gremien.accounts import services as accounts
+
+    dbsession = request.dbsession
+    if user not in organisation.contacts:
+        raise ContactRefused(_("${name} is not a contact of this organisation.", mapping={"name": user.display_name}))
+    if _lock_contacts(dbsession, organisation) <= 1:
+        raise ContactRefused(_("${name} is the only contact of this organisation and cannot be removed. "
+                               "Add another contact first.", mapping={"name": user.display_name}))
+    organisation.contacts.remove(user)
+    accounts.record_event(dbsession, user, "contact_removed", actor=request.user, detail=organisation.name,
+                          ip_address=request.remote_addr)
+    dbsession.flush()

@@ -20,10 +20,11 @@ from sw_gremien.accounts import services as accounts
 from sw_gremien.accounts.models import AccountEvent, TokenPurpose
 from sw_gremien.db import utcnow
 from sw_gremien.districts import DISTRICTS
-from sw_gremien.forms import FormView
+from sw_gremien.forms import FormView, form_counter
 from sw_gremien.funding import services
 from sw_gremien.funding.forms import (
     COST_ROWS,
+    ContactSchema,
     make_application_schema,
     make_organisation_schema,
     make_registration_schema,
@@ -429,7 +430,21 @@ class OrganisationView(FormView):
         ).all()
         return {"organisation": organisation, "applications": applications,
                 "states": self.request.workflows["fund_application"].states,
-                "format_iban": services.format_iban}
+                "format_iban": services.format_iban,
+                "contact_form": self.contact_form_html or self.contact_form().render(),
+                "max_contacts": services.MAX_CONTACTS, "is_contact": self.request.user in organisation.contacts}
+
+    # The form to add a contact posts to its own route (OrganisationContactAddView), which
+    # shows this page again when the form is refused.
+    contact_form_html = None
+
+    def contact_form(self) -> deform.Form:
+        request = self.request
+        button = deform.Button("add_contact", request.localizer.translate(_("Add contact")))
+        return deform.Form(ContactSchema().bind(request=request), buttons=[button], formid="contact",
+                           focus="off", counter=form_counter(request),
+                           action=request.route_path("organisation_contacts",
+                                                     organisation_id=self.context.organisation.id))
 
     def save_success(self, appstruct):
         organisation = self.context.organisation
@@ -438,3 +453,61 @@ class OrganisationView(FormView):
         organisation.city = organisation.city or "Stuttgart"
         self.flash(_("The details of ${name} have been saved.", mapping={"name": organisation.name}))
         return self.redirect("organisation", organisation_id=organisation.id)
+
+
+@view_config(route_name="organisation_contacts", request_method="POST", renderer="funding/organisation.jinja2",
+             permission=Permissions.EDIT_OBJECT)
+class OrganisationContactAddView(OrganisationView):
+    """Adds a contact (funding.services.add_contact); a refused form comes back on the
+    organisation's page with the message at its field and everything typed."""
+
+    def __call__(self):
+        request = self.request
+        organisation = self.context.organisation
+        form = self.contact_form()
+        try:
+            appstruct = form.validate(request.POST.items())
+        except deform.ValidationFailure as exc:
+            return self._page_with_contact_form(exc.render(), 422)
+        try:
+            user = services.add_contact(request, organisation, email=appstruct["email"],
+                                        display_name=appstruct["display_name"])
+        except services.ContactRefused as refusal:
+            message = request.localizer.translate(refusal.message)
+            target = form[refusal.field] if refusal.field else form
+            target.error = colander.Invalid(target.schema, message)
+            if refusal.field:
+                form.error = colander.Invalid(form.schema, "")
+            return self._page_with_contact_form(form.render(appstruct), refusal.status)
+        # The same words whether the address had an account or not.
+        self.flash(_("${name} is now a contact of ${organisation} and has been informed by e-mail.",
+                     mapping={"name": user.display_name, "organisation": organisation.name}))
+        return HTTPFound(request.route_path("organisation", organisation_id=organisation.id, _anchor="contacts"))
+
+    def _page_with_contact_form(self, contact_form_html: str, status: int):
+        self.request.response.status = status
+        self.contact_form_html = contact_form_html
+        return self.render(self.make_form().render(self.appstruct()))
+
+
+@view_config(route_name="organisation_contact_remove", request_method="POST", permission=Permissions.EDIT_OBJECT)
+def organisation_contact_remove(context, request):
+    organisation = context.organisation
+    user = next((u for u in organisation.contacts if str(u.id) == request.matchdict["user_id"]), None)
+    if user is None:
+        raise HTTPNotFound()
+    translate = request.localizer.translate
+    try:
+        services.remove_contact(request, organisation, user)
+    except services.ContactRefused as refusal:
+        request.session.flash(translate(refusal.message), "error")
+        return HTTPFound(request.route_path("organisation", organisation_id=organisation.id, _anchor="contacts"))
+    if not request.can(Permissions.EDIT_OBJECT, context):
+        # Removed oneself: the organisation's page is closed now.
+        request.session.flash(translate(_("You are no longer a contact of ${organisation}.",
+                                          mapping={"organisation": organisation.name})), "success")
+        return HTTPFound(request.route_path("applications"))
+    request.session.flash(translate(_("${name} is no longer a contact of ${organisation}.",
+                                      mapping={"name": user.display_name, "organisation": organisation.name})),
+                          "success")
+    return HTTPFound(request.route_path("organisation", organisation_id=organisation.id, _anchor="contacts"))
