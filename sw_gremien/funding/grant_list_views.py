@@ -17,21 +17,18 @@ from sw_gremien.funding import grant_list
 from sw_gremien.funding.models import FundApplication, GrantListEntry
 from sw_gremien.i18n import _, translate
 from sw_gremien.security import Permissions
-from sw_gremien.text import parse_amount
+from sw_gremien.text import read_amount
 
-MAX_AMOUNT = Decimal("10000000")
+# A grant is at least a cent and below ten million euros.
+SMALLEST_GRANT = Decimal("0.01")
+LARGEST_GRANT = Decimal("9999999.99")
 
 
 def _amount(request, name: str, errors: dict, key) -> Decimal | None:
-    value = request.POST.get(name, "").strip()
-    try:
-        amount = parse_amount(value).quantize(Decimal("0.01"))
-    except ValueError:
-        errors[key] = translate(request, _("Please enter an amount in euros, e.g. 1.250,00."))
-        return None
-    if amount <= 0 or amount >= MAX_AMOUNT:
-        errors[key] = translate(request, _("The amount must be more than 0 euros."))
-        return None
+    amount, message = read_amount(request.POST.get(name, ""), minimum=SMALLEST_GRANT, maximum=LARGEST_GRANT,
+                                  locale=request.locale_name)
+    if message is not None:
+        errors[key] = translate(request, message)
     return amount
 
 

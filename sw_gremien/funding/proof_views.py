@@ -4,8 +4,6 @@ repayment is computed."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.response import Response
 from pyramid.view import view_config
@@ -18,7 +16,7 @@ from sw_gremien.forms import check_posted_version
 from sw_gremien.funding import services
 from sw_gremien.i18n import _, translate
 from sw_gremien.security import Permissions
-from sw_gremien.text import parse_amount, render_markdown
+from sw_gremien.text import read_amount, render_markdown
 
 GRANTED_STATES = frozenset({"granted", "paid", "proof_submitted", "repayment_claimed", "closed"})
 OWNER_TYPE = "fund_applications"
@@ -60,13 +58,9 @@ def application_proof(context, request):
             if not value:
                 actual[line.id] = None
                 continue
-            try:
-                amount = parse_amount(value).quantize(Decimal("0.01"))
-                if amount < 0:
-                    raise ValueError(value)
-                actual[line.id] = amount
-            except ValueError:
-                errors[line.id] = translate(request, _("Please enter an amount in euros, e.g. 1.250,00."))
+            actual[line.id], message = read_amount(value, locale=request.locale_name)
+            if message is not None:
+                errors[line.id] = translate(request, message)
         upload = request.POST.get("receipt")
         if not errors and upload is not None and hasattr(upload, "file") and upload.filename:
             try:
