@@ -109,11 +109,20 @@ def principals_for_role(role: str) -> list[str]:
     return [Everyone, *extra, *ROLE_PRINCIPALS[Role(role)]]
 
 
-def make_request(app, dbsession, role: str = Role.PUBLIC, user=None):
-    request = testing.DummyRequest()
+def make_request(app, dbsession, role: str = Role.PUBLIC, user=None, *, principals: list[str] | None = None,
+                 method: str = "GET"):
+    """A fake request for calling the workflow engine and services directly.
+
+    Its principals are ``principals`` when given (e.g. ``security.principals_for(user, [])``
+    for a real user), otherwise those of the symbolic ``role``. Firing a transition is a POST
+    in the app, and some guards (the fund's balance lock) behave differently for it: pass
+    ``method="POST"`` to fire as the app does."""
+    if principals is not None and role != Role.PUBLIC:
+        raise ValueError("give either a role or principals, not both")
+    request = testing.DummyRequest(method=method)
     request.registry = app.registry
     request.dbsession = dbsession
-    request.principals = principals_for_role(role)
+    request.principals = principals_for_role(role) if principals is None else principals
     request.user = user
     request.workflows = app.registry["workflows"]
     request.locale_name = "de"

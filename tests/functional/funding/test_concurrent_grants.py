@@ -8,8 +8,6 @@ import time
 from decimal import Decimal
 
 import pytest
-from pyramid import testing
-from pyramid.authorization import Authenticated, Everyone
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
@@ -19,21 +17,11 @@ from sw_gremien.funding.models import (
     CostLine, Fund, FundApplication, FundYear, LedgerEntry, Organisation, OrganisationContact,
 )
 from sw_gremien.i18n import today
-from sw_gremien.security import ADMIN_PRINCIPAL, user_principal
+from sw_gremien.security import principals_for
 from sw_gremien.workflow import engine as wf_engine
 from sw_gremien.workflow.models import WorkflowEvent
 from tests import factories
-
-
-def _office_request(app, session, user):
-    request = testing.DummyRequest(method="POST")  # firing a transition
-    request.registry = app.registry
-    request.dbsession = session
-    request.user = user
-    request.principals = [Everyone, Authenticated, user_principal(user.id), ADMIN_PRINCIPAL]
-    request.workflows = app.registry["workflows"]
-    request.locale_name = "de"
-    return request
+from tests.workflow_support import make_request
 
 
 @pytest.fixture
@@ -86,7 +74,9 @@ def test_two_grants_cannot_overdraw_the_fund(app, engine, two_applications):
                 try:
                     office = session.get(User, office_id)
                     application = session.get(FundApplication, application_id)
-                    wf_engine.fire(application, "grant_small", _office_request(app, session, office))
+                    request = make_request(app, session, user=office, principals=principals_for(office, []),
+                                           method="POST")  # firing a transition, as the app does
+                    wf_engine.fire(application, "grant_small", request)
                     time.sleep(0.3)  # keep the lock a while
                     session.commit()
                     outcome[application_id] = "granted"

@@ -6,8 +6,6 @@ import threading
 import time
 
 import pytest
-from pyramid import testing
-from pyramid.authorization import Authenticated, Everyone
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
@@ -16,7 +14,7 @@ from sw_gremien.accounts.models import User
 from sw_gremien.bodies.models import Body, Membership
 from sw_gremien.proposals import services
 from sw_gremien.proposals.models import Proposal, ProposalType, ReferenceCounter
-from sw_gremien.security import user_principal
+from sw_gremien.security import principals_for
 from sw_gremien.workflow import engine as wf_engine
 from sw_gremien.workflow.models import WorkflowEvent
 from tests import factories
@@ -28,6 +26,7 @@ from tests.functional.proposals.support import (
     reload,
     triggers_on_page,
 )
+from tests.workflow_support import make_request
 
 YEAR = dt.date.today().year
 
@@ -170,17 +169,6 @@ def test_a_rolled_back_submission_gives_its_number_back(app, dbsession, world):
 CONCURRENCY_YEAR = 2097  # a year of its own, so nothing else in the database shares the counter
 
 
-def _author_request(app, session, user):
-    request = testing.DummyRequest()
-    request.registry = app.registry
-    request.dbsession = session
-    request.user = user
-    request.principals = [Everyone, Authenticated, user_principal(user.id)]
-    request.workflows = app.registry["workflows"]
-    request.locale_name = "de"
-    return request
-
-
 @pytest.fixture
 def committed_drafts(engine):
     """Two complete drafts committed for real (no secretaries: nobody to mail)."""
@@ -231,7 +219,8 @@ def test_concurrent_submissions_get_distinct_consecutive_numbers(app, engine, co
                 try:
                     author = session.get(User, author_id)
                     proposal = session.get(Proposal, proposal_id)
-                    wf_engine.fire(proposal, "submit", _author_request(app, session, author))
+                    request = make_request(app, session, user=author, principals=principals_for(author, []))
+                    wf_engine.fire(proposal, "submit", request)
                     time.sleep(0.3)  # keep the transaction (and its lock) open a while
                     session.commit()
                     references[proposal_id] = proposal.reference
