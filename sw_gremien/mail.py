@@ -76,6 +76,11 @@ def includeme(config):
     if mailer == "testing":
         config.include("pyramid_mailer.testing")
     elif mailer == "debug":
-        config.include("pyramid_mailer.debug")
+        # Files in mail.top_level_directory (pyramid_mailer.debug itself always writes to
+        # ./mail of the working directory, wherever the command was started).
+        from pyramid_mailer.interfaces import IMailer
+        from pyramid_mailer.mailer import DebugMailer
+
+        config.registry.registerUtility(DebugMailer.from_settings(settings), IMailer)
     else:
         config.include("pyramid_mailer")
