@@ -2,11 +2,14 @@
 
 Grant records are usually kept for five years after the case is closed. After that, the
 personal and bank data of an application go: account holder and IBAN, the free texts that may
-name people (description, goals, target group, partners, conditions, proof report, the
-descriptions of cost lines), the link to the person who wrote it, and its attached files.
+name people (description, goals, target group, partners, conditions, the reason for an early
+start, proof report, the descriptions of cost lines, the conditions on grant lists, the
+comments in its history — questions, answers, reasons), the link to the person who wrote it,
+and its attached files.
 What stays are the anonymised figures the fund's statistics need: title, organisation,
 districts, period, participants, amounts (planned, requested, granted, actual per cost line
-and category), the state and the dates, and the ledger.
+and category), the state and the dates, the steps of its history (who did what when), and the
+ledger.
 
 The organisation's master data stay: the organisation may still be active.
 """
@@ -17,21 +20,22 @@ import datetime as dt
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from sw_gremien.db import utcnow
 from sw_gremien.documents.models import Attachment
-from sw_gremien.funding.models import FundApplication
+from sw_gremien.funding.models import FundApplication, GrantListEntry
 from sw_gremien.i18n import local_to_utc
 from sw_gremien.i18n import today as city_today
+from sw_gremien.workflow.models import WorkflowEvent
 
 DEFAULT_KEEP_YEARS = 5
 FINAL_STATES = ("closed", "rejected", "withdrawn")
 # Attachments of applications (application documents, receipts of the proof of use).
 OWNER_TYPES = ("fund_applications",)
 BLANKED_TEXTS = ("account_holder", "iban", "description", "goals", "target_group", "partners", "conditions",
-                 "proof_report")
+                 "early_start_reason", "proof_report")
 
 
 def keep_years(settings) -> int:
@@ -79,6 +83,15 @@ def purge_applications(dbsession, older_than_years: int = DEFAULT_KEEP_YEARS, to
         for line in application.cost_lines:
             line.description = ""
         application.purged_at = now
+    dbsession.execute(update(GrantListEntry).where(GrantListEntry.application_id.in_(ids)).values(conditions="")
+                      .execution_options(synchronize_session=False))
+    # The one exception to the append-only history: the keeping period ends for the free text
+    # of its comments too. A Core UPDATE, so the ORM guard of WorkflowEvent does not stop it;
+    # the events themselves (step, actor, time) stay.
+    dbsession.execute(update(WorkflowEvent).where(
+        WorkflowEvent.object_type == FundApplication.__tablename__, WorkflowEvent.object_id.in_(ids),
+        WorkflowEvent.comment.is_not(None),
+    ).values(comment=None).execution_options(synchronize_session=False))
     attachments = dbsession.scalars(
         select(Attachment).where(Attachment.owner_type.in_(OWNER_TYPES), Attachment.owner_id.in_(ids))
     ).all()

@@ -110,6 +110,38 @@ def test_old_final_applications_lose_their_personal_data_and_keep_their_figures(
     assert purge_applications(dbsession, older_than_years=5, today=TODAY) == 0
 
 
+def test_the_history_keeps_its_steps_without_their_comments(dbsession, situation):
+    """Questions, answers and reasons in the history and the conditions on a grant list may name
+    people: they go with the rest; who did which step when stays, as do other objects' comments."""
+    from sw_gremien.funding.models import GrantListEntry
+    from sw_gremien.workflow.models import WorkflowEvent
+
+    old, kept = situation["old"][0], situation["kept"][0]
+
+    def event(application, comment, object_type="fund_applications"):
+        dbsession.add(WorkflowEvent(object_type=object_type, object_id=application.id, workflow="fund_application",
+                                    transition="request_info", from_state="in_review", to_state="info_requested",
+                                    actor_id=situation["author"].id, comment=comment))
+
+    event(old, "Frau Müller soll anrufen.")
+    event(kept, "Herr Maier bitte melden.")
+    event(old, "Kommentar eines Antrags gleicher Nummer", object_type="proposals")
+    proposal = factories.proposal(situation["author"], factories.BodyFactory())
+    dbsession.add_all([GrantListEntry(proposal_id=proposal.id, application_id=a.id, position=i, amount=Decimal("1"),
+                                      conditions="Nur mit Frau Müller") for i, a in enumerate((old, kept), start=1)])
+    dbsession.flush()
+
+    purge_applications(dbsession, older_than_years=5, today=TODAY)
+    dbsession.expire_all()
+    comments = {(e.object_type, e.object_id): (e.comment, e.actor_id, e.transition)
+                for e in dbsession.scalars(select(WorkflowEvent))}
+    assert comments[("fund_applications", old.id)] == (None, situation["author"].id, "request_info")
+    assert comments[("fund_applications", kept.id)][0] == "Herr Maier bitte melden."
+    assert comments[("proposals", old.id)][0] == "Kommentar eines Antrags gleicher Nummer"
+    conditions = {e.application_id: e.conditions for e in dbsession.scalars(select(GrantListEntry))}
+    assert conditions == {old.id: "", kept.id: "Nur mit Frau Müller"}
+
+
 def test_a_shorter_period_reaches_more(dbsession, situation):
     assert purge_applications(dbsession, older_than_years=4, today=TODAY) == 4
     assert purge_applications(dbsession, older_than_years=0, today=TODAY) == 0  # the running one never
