@@ -20,6 +20,7 @@ from sw_gremien.funding.models import (  # noqa: F401
     LedgerEntry,
     Organisation,
     OrganisationContact,
+    ProofReminder,
 )
 from sw_gremien.meetings.models import (  # noqa: F401
     AgendaItem,

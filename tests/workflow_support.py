@@ -85,6 +85,12 @@ class Specimen(WorkflowMixin, TestBase):
     def repayment_amount(self):
         return (self.problems or {}).get("repayment", 0)
 
+    def early_start_problems(self):
+        return self._problems("early_start")
+
+    def proof_overdue_problems(self):
+        return self._problems("proof_overdue")
+
 
 # A principal set per symbolic role, for a specimen with author 1, applicant 2 and body 7.
 AUTHOR_ID, APPLICANT_ID, BODY_ID, STRANGER_ID = 1, 2, 7, 3

@@ -16,6 +16,20 @@ def pdf_filename(application: FundApplication) -> str:
     return f"foerderantrag-{(application.reference or f'entwurf-{application.id}').lower()}.pdf"
 
 
+def notice_filename(application: FundApplication) -> str:
+    return f"bewilligung-{(application.reference or str(application.id)).lower()}.pdf"
+
+
+def notice_pdf(request, application: FundApplication, locale: str) -> bytes:
+    """The grant notice (Bewilligungsbescheid): amount, purpose, conditions, proof deadline."""
+    html = render_in(request, "funding/pdf_notice.jinja2", {
+        "application": application, "markdown": render_markdown, "css_string": css_string,
+        "page_counter": lambda: page_counter_css(request), "format_iban": format_iban,
+        "letterhead": _("City of Stuttgart · Stuttgarter Weg"),
+    }, locale)
+    return html_to_pdf(html)
+
+
 def application_pdf(request, application: FundApplication, locale: str) -> bytes:
     from sw_gremien.funding.views import balance_message
 

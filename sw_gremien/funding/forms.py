@@ -324,7 +324,17 @@ def make_application_schema() -> colander.Schema:
     declarations = _section("declarations", _("Declarations"))
     declarations.add(colander.SchemaNode(
         colander.Boolean(), name="no_early_start", title=_("Start of the project"), missing=False,
-        label=_("The project will not start before the decision on this application.")))
+        label=_("The project will not start before the decision on this application, unless the office "
+                "approves an early start.")))
+    declarations.add(colander.SchemaNode(
+        colander.Boolean(), name="early_start_requested", title=_("Early start"), missing=False,
+        label=_("We ask for an early start: the project has to begin before the decision."),
+        description=_("An approved early start does not promise a grant: if the application is not granted, "
+                      "the costs stay with you.")))
+    declarations.add(colander.SchemaNode(
+        colander.String(), name="early_start_reason", title=_("Why the project has to start early"),
+        missing="", preparer=strip_whitespace, validator=colander.Length(max=2000),
+        widget=deform.widget.TextAreaWidget(rows=3)))
     declarations.add(colander.SchemaNode(
         colander.Boolean(), name="data_consent", title=_("Data protection"), missing=False,
         label=_("I agree that the city of Stuttgart processes the data of this application to decide on it "

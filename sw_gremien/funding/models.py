@@ -214,6 +214,10 @@ class FundApplication(WorkflowMixin, Base):
     iban: Mapped[str] = mapped_column(String(34), default="")
     # Declarations.
     no_early_start: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Vorzeitiger Maßnahmebeginn: the initiative asks to start before the decision (with a
+    # reason); the office may approve it during the review, which promises no grant.
+    early_start_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    early_start_reason: Mapped[str] = mapped_column(Text, default="")
     early_start_approved: Mapped[bool] = mapped_column(Boolean, default=False)
     data_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     # Decision.
@@ -300,6 +304,16 @@ class FundApplication(WorkflowMixin, Base):
 
         return repayment_amount(self)
 
+    def early_start_problems(self) -> list:
+        if self.early_start_requested and not self.early_start_approved:
+            return []
+        return [_("No early start has been requested.")]
+
+    def proof_overdue_problems(self) -> list:
+        from sw_gremien.funding.services import proof_overdue_problems
+
+        return proof_overdue_problems(self)
+
 
 class GrantListEntry(Base):
     """An application on a grant list (Förderliste), which is a proposal running through the
@@ -318,6 +332,29 @@ class GrantListEntry(Base):
     reject: Mapped[bool] = mapped_column(Boolean, default=False)
 
     application: Mapped[FundApplication] = relationship()
+
+
+class ReminderKind(enum.StrEnum):
+    DUE_SOON = "due_soon"   # Erinnerung before the proof deadline
+    OVERDUE = "overdue"     # Mahnung after it, up to a few times
+
+
+class ProofReminder(Base):
+    """A reminder sent about the proof of use. One per application, kind, level and deadline:
+    running the reminder command twice sends nothing twice, and a new deadline starts over."""
+
+    __tablename__ = "proof_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("fund_applications.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[int] = mapped_column(Integer, default=1)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("application_id", "kind", "level", "deadline", name="uq_proof_reminders_step"),
+    )
 
 
 class CostLine(Base):

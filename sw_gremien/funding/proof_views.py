@@ -9,26 +9,16 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from sw_gremien.db import utcnow
-from sw_gremien.documents.localized import render_in
-from sw_gremien.documents.pdf import css_string, html_to_pdf, page_counter_css
 from sw_gremien.documents.services import UploadRefused, attachments_of, store_upload, upload_limit
 from sw_gremien.forms import check_posted_version
 from sw_gremien.funding import services
+from sw_gremien.funding.documents import notice_filename, notice_pdf
 from sw_gremien.i18n import _, translate
 from sw_gremien.security import Permissions
-from sw_gremien.text import read_amount, render_markdown
+from sw_gremien.text import read_amount
 
 GRANTED_STATES = frozenset({"granted", "paid", "proof_submitted", "repayment_claimed", "closed"})
 OWNER_TYPE = "fund_applications"
-
-
-def notice_pdf(request, application, locale: str) -> bytes:
-    html = render_in(request, "funding/pdf_notice.jinja2", {
-        "application": application, "markdown": render_markdown, "css_string": css_string,
-        "page_counter": lambda: page_counter_css(request), "format_iban": services.format_iban,
-        "letterhead": _("City of Stuttgart · Stuttgarter Weg"),
-    }, locale)
-    return html_to_pdf(html)
 
 
 @view_config(route_name="application_notice_pdf", permission=Permissions.VIEW_PERSONAL_DATA)
@@ -37,7 +27,7 @@ def application_notice(context, request):
     if application.state not in GRANTED_STATES or application.granted_amount is None:
         raise HTTPNotFound()
     response = Response(notice_pdf(request, application, request.locale_name), content_type="application/pdf")
-    response.content_disposition = f'inline; filename="bewilligung-{(application.reference or str(application.id)).lower()}.pdf"'
+    response.content_disposition = f'inline; filename="{notice_filename(application)}"'
     response.cache_control = "no-store"
     return response
 

@@ -29,7 +29,7 @@ from sw_gremien.funding.models import (
     Organisation,
     OrganisationContact,
 )
-from sw_gremien.i18n import _, format_money, today
+from sw_gremien.i18n import _, format_date, format_money, today
 from sw_gremien.security import body_principal, user_principal
 
 ZERO = Decimal("0.00")
@@ -259,6 +259,8 @@ def submission_problems(application: FundApplication) -> list:
         problems.append(_("The IBAN is missing or wrong."))
     if not (application.no_early_start or application.early_start_approved):
         problems.append(_("Please confirm that the project does not start before the decision."))
+    if application.early_start_requested and not application.early_start_reason.strip():
+        problems.append(_("Please say why the project has to start before the decision."))
     if not application.data_consent:
         problems.append(_("Please agree to the processing of your data."))
     return problems
@@ -274,6 +276,44 @@ def repayment_amount(application: FundApplication) -> Decimal:
         return ZERO
     needed = max(ZERO, actual - application.other_financing)
     return max(ZERO, granted - min(granted, needed)).quantize(CENT)
+
+
+def application_sums(dbsession, application: FundApplication) -> dict[str, Decimal]:
+    """The application's own bookings, summed by kind."""
+    rows = dbsession.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.amount)).where(LedgerEntry.application_id == application.id)
+        .group_by(LedgerEntry.kind)
+    )
+    return {kind: Decimal(amount).quantize(CENT) for kind, amount in rows}
+
+
+def open_claim(dbsession, application: FundApplication) -> Decimal:
+    """Claimed back from the application and not received yet, from the ledger (a claim after
+    the proof of use or after revoking the grant)."""
+    sums = application_sums(dbsession, application)
+    return sums.get(LedgerKind.REPAYMENT_CLAIM, ZERO) - sums.get(LedgerKind.REPAYMENT, ZERO)
+
+
+def paid_out(dbsession, application: FundApplication) -> Decimal:
+    sums = application_sums(dbsession, application)
+    return sums.get(LedgerKind.PAYOUT, ZERO) - sums.get(LedgerKind.REPAYMENT, ZERO)
+
+
+def unpaid_commitment(dbsession, application: FundApplication) -> Decimal:
+    """Granted but neither paid out nor released: what a renounced grant gives back."""
+    sums = application_sums(dbsession, application)
+    return (sums.get(LedgerKind.COMMITMENT, ZERO) - sums.get(LedgerKind.RELEASE, ZERO)
+            - sums.get(LedgerKind.PAYOUT, ZERO))
+
+
+def proof_overdue_problems(application: FundApplication, on: dt.date | None = None) -> list:
+    """The grant may be revoked for a missing proof only after its deadline has passed."""
+    deadline = application.proof_deadline
+    if deadline is not None and deadline < (on or today()):
+        return []
+    if deadline is None:
+        return [_("This grant has no deadline for the proof of use.")]
+    return [_("The proof of use is due only on ${date}.", mapping={"date": format_date(deadline, "de")})]
 
 
 def organisations_of(dbsession, user) -> list[Organisation]:
@@ -323,16 +363,32 @@ def on_transition(event) -> None:
     elif trigger == "pay":
         book(dbsession, application.fund_year, LedgerKind.PAYOUT, application.granted_amount,
              application=application, user=user, note=application.reference or "")
+    elif trigger == "approve_early_start":
+        application.early_start_approved = True
+    elif trigger == "renounce":
+        # The project does not take place: what was bound and not paid is free again.
+        amount = unpaid_commitment(dbsession, application)
+        if amount > 0:
+            book(dbsession, application.fund_year, LedgerKind.RELEASE, amount,
+                 application=application, user=user, note=application.reference or "")
+        application.closed_at = utcnow()
     elif trigger == "claim_repayment":
         book(dbsession, application.fund_year, LedgerKind.REPAYMENT_CLAIM, repayment_amount(application),
              application=application, user=user, note=application.reference or "")
+    elif trigger == "revoke":
+        # No proof of use: everything paid out is claimed back.
+        book(dbsession, application.fund_year, LedgerKind.REPAYMENT_CLAIM, paid_out(dbsession, application),
+             application=application, user=user, note=application.reference or "")
     elif trigger == "close":
         # Repayment received: the money is back in the fund.
-        book(dbsession, application.fund_year, LedgerKind.REPAYMENT, repayment_amount(application),
+        book(dbsession, application.fund_year, LedgerKind.REPAYMENT, open_claim(dbsession, application),
              application=application, user=user, note=application.reference or "")
         application.closed_at = utcnow()
     elif trigger == "accept_proof":
         application.closed_at = utcnow()
+    from sw_gremien.funding.mails import tell_about_step
+
+    tell_about_step(request, application, event)
 
 
 # -- Contacts ------------------------------------------------------------------------------------

@@ -180,7 +180,10 @@ def _section_values(application: FundApplication) -> dict:
                       "third_party_funds": application.third_party_funds,
                       "requested_amount": application.requested_amount},
         "bank": {"account_holder": application.account_holder, "iban": application.iban},
-        "declarations": {"no_early_start": application.no_early_start, "data_consent": application.data_consent},
+        "declarations": {"no_early_start": application.no_early_start,
+                         "early_start_requested": application.early_start_requested,
+                         "early_start_reason": application.early_start_reason,
+                         "data_consent": application.data_consent},
     }
     for index, line in enumerate(application.cost_lines[:COST_ROWS], start=1):
         values["costs"][f"line{index}"] = {"category": line.category, "purpose": line.description,
@@ -200,8 +203,13 @@ def _apply(application: FundApplication, appstruct: dict) -> None:
         setattr(application, name, value)
     application.account_holder = appstruct["bank"]["account_holder"]
     application.iban = appstruct["bank"]["iban"]
-    application.no_early_start = appstruct["declarations"]["no_early_start"]
-    application.data_consent = appstruct["declarations"]["data_consent"]
+    declarations = appstruct["declarations"]
+    for name in ("no_early_start", "data_consent"):
+        setattr(application, name, declarations[name])
+    # Once approved, the request and its reason are part of the record.
+    if not application.early_start_approved:
+        application.early_start_requested = declarations["early_start_requested"]
+        application.early_start_reason = declarations["early_start_reason"]
     rows = [appstruct["costs"][f"line{i}"] for i in range(1, COST_ROWS + 1)]
     application.cost_lines = [
         CostLine(position=position, category=row["category"] or "other", description=row["purpose"],
@@ -227,6 +235,7 @@ PROBLEM_FIELDS = {
     "The IBAN is missing or wrong.": ("bank", "iban"),
     "Please confirm that the project does not start before the decision.": ("declarations", "no_early_start"),
     "Please agree to the processing of your data.": ("declarations", "data_consent"),
+    "Please say why the project has to start before the decision.": ("declarations", "early_start_reason"),
 }
 
 
@@ -383,6 +392,9 @@ def page_values(request, application: FundApplication) -> dict:
         "personal": request.can(Permissions.VIEW_PERSONAL_DATA),
         "format_iban": services.format_iban,
         "markdown": render_markdown,
+        "proof_overdue": application.state == "paid" and not services.proof_overdue_problems(application),
+        "open_claim": (services.open_claim(request.dbsession, application)
+                       if application.state == "repayment_claimed" else None),
     }
 
 

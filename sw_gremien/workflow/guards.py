@@ -117,6 +117,17 @@ def fund_has_free_balance(obj, request) -> list:
     return list(obj.fund_balance_problems(request))
 
 
+@guard("early_start_pending", applicability=True)
+def early_start_pending(obj, request) -> list:
+    """Offered only where the initiative asked for an early start not approved yet."""
+    return list(obj.early_start_problems())
+
+
+@guard("proof_overdue")
+def proof_overdue(obj, request) -> list:
+    return list(obj.proof_overdue_problems())
+
+
 @guard("repayment_due")
 def repayment_due(obj, request) -> list:
     if obj.repayment_amount() > 0:

@@ -1,0 +1,194 @@
+"""Issue 6, the steps around the grant: the early start (vorzeitiger Maßnahmebeginn), renouncing a
+grant (its commitment is released), revoking a grant whose proof of use never came (the amount
+paid is claimed back and received), and who hears of which step by mail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from sw_gremien.funding import services as funding
+from sw_gremien.funding.models import LedgerEntry
+from sw_gremien.i18n import _, today
+from tests import factories
+from tests.factories import UserFactory
+from tests.functional.funding.application_forms import field_error, fill_application, transition_form
+from tests.functional.funding.test_grant_chain import fire, fresh
+from tests.functional.proposals.support import as_user, german
+
+
+def setup(world, **kw):
+    fund = factories.fund()
+    applicant = UserFactory(display_name="Ines Initiative", email="ines@initiative.example")
+    org = factories.organisation(applicant)
+    application = factories.application(fund, org, applicant, **kw)
+    return fund, applicant, application
+
+
+def ledger(dbsession, application) -> list[tuple[str, Decimal]]:
+    return [(e.kind, e.amount) for e in dbsession.scalars(
+        select(LedgerEntry).where(LedgerEntry.application_id == application.id).order_by(LedgerEntry.id))]
+
+
+def year_balance(dbsession, fund):
+    dbsession.expire_all()
+    return funding.year_balance(dbsession, fund.years[0])
+
+
+def mails_to(mailer, address) -> list:
+    return [m for m in mailer.outbox if address in m.recipients]
+
+
+def test_an_early_start_needs_a_reason_and_the_office_approves_it(testapp, dbsession, world, mailer, app):
+    fund, applicant, application = setup(world)
+    as_user(testapp, applicant)
+    form = testapp.get(f"/foerderung/antraege/{application.id}/bearbeiten").forms["application"]
+    fill_application(form)
+    form["early_start_requested"] = True
+    page = form.submit("check", status=200)
+    assert field_error(page, "early_start_reason") == german(app, _("Please say why the project has to start before the decision."))
+    form = page.forms["application"]
+    assert form["early_start_requested"].checked  # nothing typed is lost
+    form["early_start_reason"] = "Die Räume gibt es nur ab März."
+    form.submit("check", status=302)
+    fire(testapp, dbsession, application, "submit")
+
+    as_user(testapp, world.admin)
+    fire(testapp, dbsession, application, "start_review")
+    page = testapp.get(f"/foerderung/antraege/{application.id}")
+    assert "Die Räume gibt es nur ab März." in page.text
+    assert german(app, _("Early start: requested, not approved yet.")) in page.text
+    assert transition_form(page, "approve_early_start") is not None
+    mailer.outbox.clear()
+    fire(testapp, dbsession, application, "approve_early_start", comment="Einverstanden.")
+    application = fresh(dbsession, application)
+    assert application.early_start_approved and application.state == "in_review"
+    [mail] = mails_to(mailer, "ines@initiative.example")
+    assert mail.subject == german(app, _("Early start approved: ${reference}"), {"reference": application.reference})
+    page = testapp.get(f"/foerderung/antraege/{application.id}")
+    assert german(app, _("Early start: approved by the office.")) in page.text
+    assert transition_form(page, "approve_early_start") is None  # once only
+
+    # Approved, the request stays on the record even if the applicant edits the form later.
+    assert application.early_start_requested
+
+
+def test_without_a_request_there_is_no_early_start_to_approve(testapp, dbsession, world):
+    fund, applicant, application = setup(world, state="in_review", reference="F-2026-0100")
+    as_user(testapp, world.admin)
+    page = testapp.get(f"/foerderung/antraege/{application.id}")
+    assert transition_form(page, "approve_early_start") is None
+    fire(testapp, dbsession, application, "approve_early_start", status=422)
+    assert not fresh(dbsession, application).early_start_approved
+
+
+def test_the_applicants_hear_of_the_offices_steps_and_the_office_of_theirs(testapp, dbsession, world, mailer, app):
+    fund, applicant, application = setup(world, requested="400.00", own="600.00")
+    as_user(testapp, applicant)
+    fire(testapp, dbsession, application, "submit")
+    application = fresh(dbsession, application)
+    [to_office] = mails_to(mailer, world.admin.email)
+    assert to_office.subject == german(app, _("New application ${reference}"), {"reference": application.reference})
+
+    as_user(testapp, world.admin)
+    mailer.outbox.clear()
+    fire(testapp, dbsession, application, "start_review")
+    assert mailer.outbox == []  # the start of the review is no news worth a mail
+    fire(testapp, dbsession, application, "request_info", comment="Wie viele Termine sind geplant?")
+    [question] = mails_to(mailer, "ines@initiative.example")
+    assert "Wie viele Termine sind geplant?" in question.body
+    assert question.subject == german(app, _("Question about your application ${reference}"),
+                                      {"reference": application.reference})
+
+    as_user(testapp, applicant)
+    mailer.outbox.clear()
+    fire(testapp, dbsession, application, "resubmit", comment="Zwanzig Termine.")
+    [answer] = mails_to(mailer, world.admin.email)
+    assert "Zwanzig Termine." in answer.body and not mails_to(mailer, "ines@initiative.example")
+
+    # The small grant comes with the grant notice attached.
+    as_user(testapp, world.admin)
+    mailer.outbox.clear()
+    fire(testapp, dbsession, application, "grant_small")
+    [granted] = mails_to(mailer, "ines@initiative.example")
+    assert [a.content_type for a in granted.attachments] == ["application/pdf"]
+    assert granted.attachments[0].filename == f"bewilligung-{application.reference.lower()}.pdf"
+    assert "400,00" in granted.body
+
+
+def test_renouncing_a_grant_releases_its_commitment(testapp, dbsession, world, mailer):
+    fund, applicant, application = setup(world, state="in_review", reference="F-2026-0101",
+                                         requested="400.00", own="600.00")
+    as_user(testapp, world.admin)
+    fire(testapp, dbsession, application, "grant_small")
+    assert year_balance(dbsession, fund).free == Decimal("9600.00")
+
+    as_user(testapp, applicant)
+    fire(testapp, dbsession, application, "renounce", status=422)  # a reason is required
+    mailer.outbox.clear()
+    fire(testapp, dbsession, application, "renounce", comment="Der Raum ist weggefallen.")
+    application = fresh(dbsession, application)
+    assert application.state == "withdrawn" and application.closed_at is not None
+    assert ledger(dbsession, application) == [("commitment", Decimal("400.00")), ("release", Decimal("400.00"))]
+    balance = year_balance(dbsession, fund)
+    assert (balance.committed, balance.paid, balance.free) == (Decimal("0.00"), Decimal("0.00"), Decimal("10000.00"))
+    assert "Der Raum ist weggefallen." in mails_to(mailer, world.admin.email)[0].body
+
+
+def test_a_paid_grant_cannot_be_renounced_only_revoked_after_its_deadline(testapp, dbsession, world, mailer, app):
+    fund, applicant, application = setup(world, state="in_review", reference="F-2026-0102",
+                                         requested="400.00", own="600.00")
+    as_user(testapp, world.admin)
+    fire(testapp, dbsession, application, "grant_small")
+    fire(testapp, dbsession, application, "pay")
+    as_user(testapp, applicant)
+    fire(testapp, dbsession, application, "renounce", comment="Doch nicht.", status=409)
+
+    # Before the deadline the office cannot revoke; the reason names the date.
+    as_user(testapp, world.admin)
+    page = testapp.get(f"/foerderung/antraege/{application.id}")
+    deadline = fresh(dbsession, application).proof_deadline
+    assert german(app, _("The proof of use is due only on ${date}."),
+                  {"date": deadline.strftime("%d.%m.%Y")}) in page.text
+    fire(testapp, dbsession, application, "revoke", comment="Kein Nachweis.", status=422)
+
+    # After it, the grant is revoked and everything paid is claimed back, then received.
+    application = fresh(dbsession, application)
+    application.proof_deadline = today() - dt.timedelta(days=60)
+    dbsession.flush()
+    page = testapp.get(f"/foerderung/antraege/{application.id}")
+    assert german(app, _("overdue")) in page.text
+    assert application.reference in testapp.get("/verwaltung/fonds").text  # listed as overdue
+    fire(testapp, dbsession, application, "revoke", status=422)  # a reason is required
+    mailer.outbox.clear()
+    fire(testapp, dbsession, application, "revoke", comment="Trotz drei Mahnungen kein Nachweis.")
+    application = fresh(dbsession, application)
+    assert application.state == "repayment_claimed"
+    assert funding.open_claim(dbsession, application) == Decimal("400.00")
+    [mail] = mails_to(mailer, "ines@initiative.example")
+    assert "400,00" in mail.body and "Trotz drei Mahnungen kein Nachweis." in mail.body
+    assert year_balance(dbsession, fund).open_claims == Decimal("400.00")
+    page = testapp.get(f"/foerderung/antraege/{application.id}")
+    assert german(app, _("Claimed back, not received yet")) in page.text
+
+    fire(testapp, dbsession, application, "close")
+    application = fresh(dbsession, application)
+    assert application.state == "closed"
+    assert ledger(dbsession, application) == [
+        ("commitment", Decimal("400.00")), ("payout", Decimal("400.00")),
+        ("repayment_claim", Decimal("400.00")), ("repayment", Decimal("400.00"))]
+    balance = year_balance(dbsession, fund)
+    assert (balance.committed, balance.paid, balance.open_claims, balance.free) == (
+        Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), Decimal("10000.00"))
+    assert fresh(dbsession, application).reference not in testapp.get("/verwaltung/fonds").text.split(
+        "ledger-heading")[0]
+
+
+def test_revoking_is_the_offices(testapp, dbsession, world):
+    fund, applicant, application = setup(world, state="paid", reference="F-2026-0103",
+                                         proof_deadline=today() - dt.timedelta(days=1))
+    as_user(testapp, applicant)
+    fire(testapp, dbsession, application, "revoke", comment="?", status=403)
+    assert fresh(dbsession, application).state == "paid"
