@@ -6,6 +6,7 @@
     sw-gremien [-c production.ini] create-admin EMAIL "NAME"
     sw-gremien [-c production.ini] purge
     sw-gremien [-c production.ini] purge-applications [--years N]
+    sw-gremien [-c production.ini] remind-proofs
     sw-gremien benchmark workflow [--fires 1000] [--database URL]
     sw-gremien benchmark proposals [--sizes 100,10000] [--repeat 30] [--database URL]
     sw-gremien benchmark meetings [--sizes 5,40] [--repeat 20] [--database URL]
@@ -124,6 +125,21 @@ def cmd_purge_applications(settings, args) -> int:
     return 0
 
 
+def cmd_remind_proofs(settings, args) -> int:
+    """Remind initiatives of the proof of use before and after its deadline (run it daily
+    from cron); the mails go through the app's configured mailer after the commit."""
+    from pyramid.paster import bootstrap
+
+    from sw_gremien.funding.reminders import send_proof_reminders
+
+    with bootstrap(args.config) as env:
+        request = env["request"]
+        with request.tm:
+            run = send_proof_reminders(request)
+    print(f"{run.before} Erinnerungen und {run.overdue} Mahnungen zum Verwendungsnachweis verschickt.")
+    return 0
+
+
 def _sizes(value: str) -> list[int]:
     try:
         sizes = [int(part) for part in value.split(",") if part.strip()]
@@ -175,6 +191,8 @@ def main(argv=None) -> int:
     purge_apps.add_argument("--years", type=int, default=None,
                             help="keeping period in years (default: sw_gremien.funding.keep_years, else 5)")
     purge_apps.set_defaults(func=cmd_purge_applications)
+    sub.add_parser("remind-proofs", help="remind initiatives of the proof of use before and after its deadline"
+                   ).set_defaults(func=cmd_remind_proofs)
     bench = sub.add_parser("benchmark", help="measure and print timings")
     bench.add_argument("what", choices=["workflow", "proposals", "meetings"])
     bench.add_argument("--fires", type=int, default=1000, help="workflow: transitions to fire")

@@ -37,6 +37,7 @@ from sw_gremien.funding.models import (
     Organisation,
     OrganisationContact,
 )
+from sw_gremien.funding.reminders import overdue_proofs
 from sw_gremien.funding.services import (
     ZERO,
     balances,
@@ -176,6 +177,7 @@ class FundOverviewView(FormView):
             "legend": CHART_LEGEND,
             "entries": latest_entries(self.request.dbsession, fund),
             "latest_limit": LATEST_ENTRIES,
+            "overdue": overdue_proofs(self.request.dbsession),
         }
 
 

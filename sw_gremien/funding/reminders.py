@@ -1,0 +1,147 @@
+"""Reminders about the proof of use (Verwendungsnachweis), sent by ``sw-gremien remind-proofs``
+from cron once a day.
+
+Once the grant is paid out, the initiative owes the proof by its deadline. Four weeks before
+it they get a reminder (Erinnerung); from the day after it a reminder that it is overdue
+(Mahnung), repeated every four weeks up to three times. With the last one the office hears
+that it may revoke the grant and claim the money back (the transition ``revoke``).
+
+Each reminder is recorded (``ProofReminder``, unique per application, kind, level and
+deadline), so running the command twice a day sends nothing twice, a command that did not run
+for a while sends only the reminder that is due now, and a deadline that the office moves
+starts over. The mails leave after the commit, like every mail of the app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from sw_gremien.funding.mails import applicants, office_staff
+from sw_gremien.funding.models import FundApplication, Organisation, ProofReminder, ReminderKind
+from sw_gremien.i18n import _, today
+from sw_gremien.mail import public_url
+from sw_gremien.notifications.services import notify
+
+# The state in which the proof is owed: paid out, proof not submitted yet.
+OWING_STATE = "paid"
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    days_before: int = 28      # the reminder before the deadline
+    overdue_every: int = 28    # days between the reminders after it
+    overdue_count: int = 3     # how many reminders after it
+
+    @classmethod
+    def from_settings(cls, settings) -> ReminderPlan:
+        get = lambda name, default: int(settings.get(f"sw_gremien.funding.{name}", default))  # noqa: E731
+        plan = cls(get("proof_reminder_days", cls.days_before), get("proof_overdue_every", cls.overdue_every),
+                   get("proof_overdue_count", cls.overdue_count))
+        if plan.days_before < 0 or plan.overdue_every < 1 or plan.overdue_count < 1:
+            raise ValueError("proof reminders need days_before >= 0, overdue_every >= 1, overdue_count >= 1")
+        return plan
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    application: FundApplication
+    kind: ReminderKind
+    level: int
+    last: bool = False   # the last reminder after the deadline: the office hears of it too
+
+
+@dataclass
+class ReminderRun:
+    sent: list[DueReminder] = field(default_factory=list)
+
+    @property
+    def before(self) -> int:
+        return sum(1 for r in self.sent if r.kind == ReminderKind.DUE_SOON)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for r in self.sent if r.kind == ReminderKind.OVERDUE)
+
+
+def reminder_due(deadline: dt.date, on: dt.date, plan: ReminderPlan) -> tuple[ReminderKind, int] | None:
+    """Which reminder the day ``on`` calls for with this deadline, if any (the rule)."""
+    if on <= deadline:
+        if (deadline - on).days <= plan.days_before:
+            return ReminderKind.DUE_SOON, 1
+        return None
+    overdue_days = (on - deadline).days
+    return ReminderKind.OVERDUE, min(plan.overdue_count, 1 + (overdue_days - 1) // plan.overdue_every)
+
+
+def due_reminders(dbsession, on: dt.date, plan: ReminderPlan) -> list[DueReminder]:
+    """The reminders to send on ``on``, in two statements (plus the recipients' loading)."""
+    applications = dbsession.scalars(
+        select(FundApplication)
+        .where(FundApplication.state == OWING_STATE, FundApplication.proof_deadline.is_not(None),
+               FundApplication.proof_deadline <= on + dt.timedelta(days=plan.days_before))
+        .options(selectinload(FundApplication.organisation).selectinload(Organisation.contacts),
+                 selectinload(FundApplication.created_by))
+        .order_by(FundApplication.proof_deadline, FundApplication.id)
+    ).all()
+    if not applications:
+        return []
+    sent = {(r.application_id, r.kind, r.level, r.deadline) for r in dbsession.scalars(
+        select(ProofReminder).where(ProofReminder.application_id.in_([a.id for a in applications])))}
+    due = []
+    for application in applications:
+        step = reminder_due(application.proof_deadline, on, plan)
+        if step is None:
+            continue
+        kind, level = step
+        already = {lvl for (app_id, k, lvl, deadline) in sent
+                   if app_id == application.id and k == kind and deadline == application.proof_deadline}
+        # Only the reminder due now: one missed by a command that did not run is not repeated.
+        if already and max(already) >= level:
+            continue
+        due.append(DueReminder(application, kind, level,
+                               last=kind == ReminderKind.OVERDUE and level == plan.overdue_count))
+    return due
+
+
+def send_proof_reminders(request, on: dt.date | None = None, plan: ReminderPlan | None = None) -> ReminderRun:
+    """Record and mail the reminders due (the mails leave after the commit)."""
+    on = on or today()
+    plan = plan or ReminderPlan.from_settings(request.registry.settings)
+    dbsession = request.dbsession
+    run = ReminderRun()
+    office = None
+    for reminder in due_reminders(dbsession, on, plan):
+        application = reminder.application
+        dbsession.add(ProofReminder(application_id=application.id, kind=reminder.kind, level=reminder.level,
+                                    deadline=application.proof_deadline))
+        values = {"application": application, "reference": application.reference or "",
+                  "kind": str(reminder.kind), "level": reminder.level, "last": reminder.last,
+                  "deadline": application.proof_deadline, "to_office": False}
+        link = public_url(request, "application_proof", application_id=application.id)
+        if reminder.kind == ReminderKind.DUE_SOON:
+            subject = _("Reminder: proof of use for ${reference} due soon")
+        else:
+            subject = _("Overdue: proof of use for ${reference}")
+        notify(request, applicants(application), subject, "funding/mail_proof_reminder.txt.jinja2", values, link)
+        if reminder.last:
+            office = office if office is not None else office_staff(dbsession)
+            notify(request, office, _("Proof of use for ${reference} still missing"),
+                   "funding/mail_proof_reminder.txt.jinja2", {**values, "to_office": True},
+                   public_url(request, "application", application_id=application.id))
+        run.sent.append(reminder)
+    dbsession.flush()
+    return run
+
+
+def overdue_proofs(dbsession, on: dt.date | None = None) -> list[FundApplication]:
+    """Paid-out grants whose proof is past its deadline, oldest first (for the office)."""
+    return list(dbsession.scalars(
+        select(FundApplication)
+        .where(FundApplication.state == OWING_STATE, FundApplication.proof_deadline < (on or today()))
+        .options(selectinload(FundApplication.organisation))
+        .order_by(FundApplication.proof_deadline, FundApplication.id)
+    ))
