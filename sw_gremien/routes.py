@@ -3,7 +3,7 @@ missing one is a 404 before any view runs, and the view declares only its permis
 
 from sw_gremien.accounts.resources import UserResource
 from sw_gremien.bodies.resources import BodyResource, MembershipResource, body_list_factory
-from sw_gremien.funding.resources import FundApplicationResource, OrganisationResource
+from sw_gremien.funding.resources import FundApplicationResource, GrantListResource, OrganisationResource
 from sw_gremien.meetings.resources import AgendaItemResource, MeetingResource
 from sw_gremien.proposals.resources import ProposalResource, ProposalTypeResource
 from sw_gremien.workflow.resources import WorkflowDefinitionResource, WorkflowObjectResource
@@ -108,7 +108,7 @@ def includeme(config):
     config.add_route("fund_ledger_csv", "/verwaltung/fonds/buchungen.csv")
     config.add_route("fund_year_add", "/verwaltung/fonds/haushaltsjahr")
     config.add_route("grant_list_add", "/verwaltung/fonds/foerderliste")
-    config.add_route("grant_list_edit", "/verwaltung/fonds/foerderliste/{proposal_id:\\d+}", factory=ProposalResource)
+    config.add_route("grant_list_edit", "/verwaltung/fonds/foerderliste/{proposal_id:\\d+}", factory=GrantListResource)
     config.add_route("transparency", "/gefoerderte-projekte")
     config.add_route("my_data", "/konto/meine-daten.json")
     config.add_route("calendar_settings", "/konto/kalender")

@@ -44,6 +44,9 @@ class Permissions(enum.StrEnum):
     VIEW_PERSONAL_DATA = "view-personal-data"
     # The fund's budgets, ledger and all applications (the office).
     MANAGE_FUND = "manage-fund"
+    # Amounts and conditions on a grant list: the office, and the secretaries of the body whose
+    # step is open (sw_gremien.funding.grant_list.editor_principals).
+    EDIT_GRANT_LIST = "edit-grant-list"
     # On workflow objects, granted by their state (sw_gremien.workflow.engine.workflow_acl).
     VIEW_OBJECT = "view-object"
     EDIT_OBJECT = "edit-object"

@@ -14,10 +14,36 @@ from sw_gremien.districts import DISTRICTS
 from sw_gremien.funding.models import FundApplication, GrantListEntry
 from sw_gremien.i18n import format_money, today
 from sw_gremien.proposals.models import Proposal, ProposalType
+from sw_gremien.security import ADMIN_PRINCIPAL, body_principal
 from sw_gremien.workflow import engine
 
 from sw_gremien.demo import GRANT_LIST_TYPE  # noqa: E402  (one name for the type)
 GRANT_LIST_BODY = "AG-FÖ"
+
+
+# Until the decision the amounts and conditions may change.
+EDITABLE_STATES = ("draft", "submitted", "in_consultation")
+# The steps whose body is deliberating on the list now (in writing or in a meeting).
+DELIBERATING_STEPS = ("open", "scheduled")
+
+
+def is_grant_list(proposal: Proposal) -> bool:
+    return proposal.proposal_type.name == GRANT_LIST_TYPE
+
+
+def editable(proposal: Proposal) -> bool:
+    return proposal.state in EDITABLE_STATES
+
+
+def editor_principals(proposal: Proposal) -> list[str]:
+    """Who keeps a list's amounts and conditions: the office always (after the decision it
+    reads the list), and while the list is undecided the secretaries of the body deliberating
+    on it, who enter what AG Förderung recommends or the steering group decides."""
+    principals = [ADMIN_PRINCIPAL]
+    if editable(proposal):
+        principals += [body_principal(c.body_id, "secretary") for c in proposal.consultations
+                       if c.state in DELIBERATING_STEPS]
+    return principals
 
 
 class GrantListUnavailable(Exception):

@@ -60,14 +60,15 @@ def grant_list_add(request):
             "chosen": set(request.POST.getall("application")) if request.method == "POST" else set()}
 
 
-@view_config(route_name="grant_list_edit", renderer="funding/grant_list_edit.jinja2", permission=Permissions.MANAGE_FUND)
+@view_config(route_name="grant_list_edit", renderer="funding/grant_list_edit.jinja2",
+             permission=Permissions.EDIT_GRANT_LIST)
 def grant_list_edit(context, request):
     """Amounts, conditions and rejections of a list until its decision."""
     proposal = context.proposal
     entries = grant_list.entries_of(request.dbsession, proposal.id)
     if not entries:
         raise HTTPNotFound()
-    editable = proposal.state in ("draft", "submitted", "in_consultation")
+    editable = grant_list.editable(proposal)
     errors: dict = {}
     if request.method == "POST":
         if not editable:

@@ -8,7 +8,9 @@ from pyramid.httpexceptions import HTTPNotFound
 
 from sw_gremien.db import get_by_id
 from sw_gremien.funding.models import FundApplication, Organisation
+from sw_gremien.funding.grant_list import editor_principals
 from sw_gremien.funding.services import applicant_principals
+from sw_gremien.proposals.resources import ProposalResource
 from sw_gremien.security import ADMIN_PRINCIPAL, Permissions, Root, user_principal
 from sw_gremien.workflow.engine import workflow_acl
 
@@ -45,3 +47,12 @@ class OrganisationResource:
         holders = [user_principal(user.id) for user in self.organisation.contacts] + [ADMIN_PRINCIPAL]
         return [(Allow, principal, (Permissions.VIEW_PERSONAL_DATA, Permissions.EDIT_OBJECT))
                 for principal in holders]
+
+
+class GrantListResource(ProposalResource):
+    """A grant list is a proposal; its amounts and conditions have editors of their own."""
+
+    @property
+    def __acl__(self):
+        return [*super().__acl__, *((Allow, principal, Permissions.EDIT_GRANT_LIST)
+                                    for principal in editor_principals(self.proposal))]

@@ -166,16 +166,23 @@ def _proposal_page_values(context, request, full: bool = True) -> dict:
         "upload_limit": upload_limit(request.registry.settings),
         "agenda_items": _agenda_items(request, proposal),
         "grant_entries": _grant_entries(request, proposal),
+        "may_edit_grant_list": _may_edit_grant_list(request, proposal),
     }
 
 
 def _grant_entries(request, proposal: Proposal) -> list:
     """A grant list's applications (Integrations-Fonds); empty for every other proposal."""
-    if proposal.proposal_type.name != "Förderliste":
-        return []
-    from sw_gremien.funding.grant_list import entries_of
+    from sw_gremien.funding.grant_list import entries_of, is_grant_list
 
-    return entries_of(request.dbsession, proposal.id)
+    return entries_of(request.dbsession, proposal.id) if is_grant_list(proposal) else []
+
+
+def _may_edit_grant_list(request, proposal: Proposal) -> bool:
+    """The link to a grant list's amounts, for its editors while it is undecided."""
+    from sw_gremien.funding.grant_list import editable, editor_principals, is_grant_list
+
+    return (is_grant_list(proposal) and editable(proposal)
+            and bool(set(request.principals) & set(editor_principals(proposal))))
 
 
 def _agenda_items(request, proposal: Proposal) -> dict:

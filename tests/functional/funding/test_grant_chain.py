@@ -99,14 +99,12 @@ def test_from_application_to_repayment(testapp, dbsession, world, mailer):
     assert consultations(dbsession, proposal)[1].state == "open"
     assert balance(dbsession, fund).committed == 0
 
-    # The office follows the committees: 80 % with a condition.
-    as_user(testapp, world.admin)
-    form = form_for(testapp.get(f"/verwaltung/fonds/foerderliste/{proposal.id}"), f"/verwaltung/fonds/foerderliste/{proposal.id}")
-    form[f"amount-{entry.id}"] = "640,00"
-    form[f"conditions-{entry.id}"] = "Nachweis der Teilnehmerzahlen."
-    form.submit(status=302)
-
-    # LG gesellschaftliche Integration decides: the application is granted, 640 EUR committed.
+    # LG gesellschaftliche Integration decides 80 % with a condition: its secretary enters them
+    # on the list during the meeting; AG Förderung, done with its step, no longer can.
+    edit_url = f"/verwaltung/fonds/foerderliste/{proposal.id}"
+    as_user(testapp, agfoe_secretary)
+    assert edit_url not in testapp.get(f"/vorlagen/{proposal.id}").text
+    testapp.get(edit_url, status=403)
     as_user(testapp, world.lg_secretary)
     plan(testapp, world.lg)
     meeting = latest_meeting(dbsession, world.lg)
@@ -114,6 +112,14 @@ def test_from_application_to_repayment(testapp, dbsession, world, mailer):
     fire_meeting(testapp, meeting, "convene")
     fire_meeting(testapp, meeting, "hold")
     record_attendance(testapp, meeting)
+    assert edit_url in testapp.get(f"/vorlagen/{proposal.id}").text
+    form = form_for(testapp.get(edit_url), edit_url)
+    form[f"amount-{entry.id}"] = "640,00"
+    form[f"conditions-{entry.id}"] = "Nachweis der Teilnehmerzahlen."
+    form.submit(status=302)
+    as_user(testapp, world.lg_member)
+    testapp.get(edit_url, status=403)
+    as_user(testapp, world.lg_secretary)
     [item] = items(dbsession, meeting)
     record_result(testapp, meeting, item, "decided", resolution="Bewilligt wie empfohlen.", unanimous=True)
     fire_meeting(testapp, meeting, "close")
