@@ -97,6 +97,7 @@ def includeme(config):
     config.add_route("application", application, factory=FundApplicationResource)
     config.add_route("application_edit", application + "/bearbeiten", factory=FundApplicationResource)
     config.add_route("application_proof", application + "/verwendungsnachweis", factory=FundApplicationResource)
+    config.add_route("application_deadline", application + "/frist", factory=FundApplicationResource)
     config.add_route("application_pdf", application + "/antrag.pdf", factory=FundApplicationResource)
     config.add_route("application_notice_pdf", application + "/bescheid.pdf", factory=FundApplicationResource)
     organisation = "/foerderung/organisationen/{organisation_id:\\d+}"

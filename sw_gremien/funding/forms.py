@@ -365,3 +365,28 @@ def _root(request):
     from sw_gremien.security import Root
 
     return Root(request)
+
+
+# -- A later deadline for the proof of use -------------------------------------------------------
+@colander.deferred
+def deferred_later_deadline(node, kw):
+    """The new deadline lies after the current one and after today."""
+    from sw_gremien.i18n import today
+
+    current = kw["context"].application.proof_deadline
+
+    def validate(node, value):
+        if value <= today() or (current is not None and value <= current):
+            raise colander.Invalid(node, _("The new deadline must lie after the current one and after today."))
+
+    return validate
+
+
+class DeadlineSchema(CSRFSchema):
+    version = colander.SchemaNode(colander.Integer(), widget=deform.widget.HiddenWidget())
+    proof_deadline = colander.SchemaNode(colander.Date(), title=_("New deadline"),
+                                         widget=deform.widget.DateInputWidget(), validator=deferred_later_deadline)
+    reason = colander.SchemaNode(colander.String(), title=_("Reason"), preparer=strip_whitespace,
+                                 validator=colander.Length(min=1, max=2000), widget=deform.widget.TextAreaWidget(rows=3),
+                                 missing_msg=_("Please give a reason."),
+                                 description=_("The initiative reads it in the mail about the new deadline."))

@@ -28,6 +28,7 @@ APPLICANT_SUBJECTS = {
     "reject": _("Decision on your application ${reference}"),
     "reject_formally": _("Decision on your application ${reference}"),
     "pay": _("Payout for ${reference}"),
+    "extend_deadline": _("New deadline for the proof of use: ${reference}"),
     "claim_repayment": _("Repayment claimed: ${reference}"),
     "revoke": _("Grant revoked: ${reference}"),
     "accept_proof": _("Proof of use accepted: ${reference}"),

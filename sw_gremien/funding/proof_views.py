@@ -4,18 +4,21 @@ repayment is computed."""
 
 from __future__ import annotations
 
-from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+import deform
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.response import Response
 from pyramid.view import view_config
 
 from sw_gremien.db import utcnow
 from sw_gremien.documents.services import UploadRefused, attachments_of, store_upload, upload_limit
-from sw_gremien.forms import check_posted_version
+from sw_gremien.forms import FormView, check_posted_version
 from sw_gremien.funding import services
 from sw_gremien.funding.documents import notice_filename, notice_pdf
-from sw_gremien.i18n import _, translate
+from sw_gremien.funding.forms import DeadlineSchema
+from sw_gremien.i18n import _, format_date, translate
 from sw_gremien.security import Permissions
 from sw_gremien.text import read_amount
+from sw_gremien.workflow.engine import fire, may_fire
 
 GRANTED_STATES = frozenset({"granted", "paid", "proof_submitted", "repayment_claimed", "closed"})
 OWNER_TYPE = "fund_applications"
@@ -76,3 +79,46 @@ def application_proof(context, request):
         "upload_limit": upload_limit(request.registry.settings),
         "repayment": services.repayment_amount(application),
     }
+
+
+@view_config(route_name="application_deadline", renderer="funding/deadline.jinja2",
+             permission=Permissions.FIRE_TRANSITION)
+class DeadlineView(FormView):
+    """The office gives the initiative more time for the proof of use (the step
+    ``extend_deadline``, whose history entry names the new date and the reason). The
+    reminders start over for the new deadline."""
+
+    form_id = "deadline"
+    buttons = (deform.Button("save", _("Extend the deadline")),)
+
+    def __call__(self):
+        application = self.context.application
+        if application.state != "paid":
+            raise HTTPNotFound()
+        if not may_fire(application, "extend_deadline", self.request):
+            raise HTTPForbidden()
+        return super().__call__()
+
+    def schema(self):
+        return DeadlineSchema()
+
+    def appstruct(self):
+        return {"version": self.context.application.version}
+
+    def page_values(self):
+        return {"application": self.context.application}
+
+    def save_success(self, appstruct):
+        application, request = self.context.application, self.request
+        check_posted_version(request, application, _(
+            "Someone else has changed this application meanwhile. Please check and try again."))
+        old = application.proof_deadline
+        application.proof_deadline = appstruct["proof_deadline"]
+        comment = translate(request, _("Deadline moved from ${old} to ${new}: ${reason}", mapping={
+            "old": format_date(old, request.locale_name), "new": format_date(application.proof_deadline,
+                                                                             request.locale_name),
+            "reason": appstruct["reason"]}))
+        fire(application, "extend_deadline", request, comment=comment)
+        self.flash(_("The new deadline for the proof of use is ${date}.",
+                     mapping={"date": format_date(application.proof_deadline, request.locale_name)}))
+        return self.redirect("application", application_id=application.id)

@@ -9,6 +9,7 @@ workflow gets one ``transitions`` Machine, built here once and shared by every r
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,9 @@ class Transition:
     comment: str
     label: Label
     description: Label | None = None
+    # A step that needs more than a comment (a date, an amount) is fired from a page of its
+    # own, this path below the object's page; the generic form is not offered for it.
+    page: str | None = None
 
     @property
     def comment_required(self) -> bool:
@@ -225,6 +229,9 @@ def parse_workflow(data, source: str, guard_names: Callable[[str], bool]) -> Wor
         comment = spec.get("comment", "optional")
         if comment not in COMMENT_MODES:
             raise WorkflowDefinitionError(source, f"{where}: comment must be one of {', '.join(COMMENT_MODES)}")
+        page = spec.get("page")
+        if page is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(page)):
+            raise WorkflowDefinitionError(source, f"{where}: page must be a path segment (a-z, 0-9, -)")
         transitions.append(
             Transition(
                 trigger=trigger,
@@ -235,6 +242,7 @@ def parse_workflow(data, source: str, guard_names: Callable[[str], bool]) -> Wor
                 comment=comment,
                 label=_label(source, f"{where} label", spec.get("label")),
                 description=_label(source, f"{where} description", spec.get("description"), required=False),
+                page=page,
             )
         )
 

@@ -141,6 +141,13 @@ def transition_options(obj, request) -> list[TransitionOption]:
     return options
 
 
+def may_fire(obj, trigger: str, request) -> bool:
+    """Whether the user's roles allow ``trigger`` from the object's state (guards aside): for
+    the pages of steps that have one."""
+    transition = workflows(request).for_object(obj).transition(obj.state, trigger)
+    return transition is not None and bool(transition.roles & roles_of(obj, request))
+
+
 def available_transitions(obj, request) -> list[Transition]:
     return [option.transition for option in transition_options(obj, request) if option.allowed]
 

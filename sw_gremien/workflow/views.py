@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from markupsafe import Markup
-from pyramid.httpexceptions import HTTPBadRequest, HTTPFound
+from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from sw_gremien.accounts.views import safe_came_from
@@ -25,6 +25,10 @@ def fire_transition(context, request):
         expected_version = int(request.POST["version"])
     except (KeyError, ValueError):
         raise HTTPBadRequest() from None
+    transition = context.workflow.transition(obj.state, trigger)
+    if transition is not None and transition.page:
+        # It needs more than a comment: only its own page fires it.
+        raise HTTPNotFound()
     try:
         engine.fire(obj, trigger, request, comment=comment, expected_version=expected_version)
     except engine.TransitionRefused as refused:

@@ -16,6 +16,7 @@ from tests import factories
 from tests.factories import UserFactory
 from tests.functional.funding.application_forms import field_error, fill_application, transition_form
 from tests.functional.funding.test_grant_chain import fire, fresh
+from tests.functional.helpers import set_date
 from tests.functional.proposals.support import as_user, german
 
 
@@ -192,3 +193,43 @@ def test_revoking_is_the_offices(testapp, dbsession, world):
     as_user(testapp, applicant)
     fire(testapp, dbsession, application, "revoke", comment="?", status=403)
     assert fresh(dbsession, application).state == "paid"
+
+
+def test_the_office_gives_more_time_for_the_proof(testapp, dbsession, world, mailer, app):
+    deadline = today() + dt.timedelta(days=10)
+    fund, applicant, application = setup(world, state="paid", reference="F-2026-0104", granted_amount=800,
+                                         proof_deadline=deadline)
+    url = f"/foerderung/antraege/{application.id}/frist"
+    as_user(testapp, applicant)
+    testapp.get(url, status=403)  # the applicant may fire other steps now, not this one
+
+    as_user(testapp, world.admin)
+    page = testapp.get(f"/foerderung/antraege/{application.id}")
+    assert page.html.find("a", href=url) is not None
+    assert transition_form(page, "extend_deadline") is None  # no comment-only form for it
+    fire(testapp, dbsession, application, "extend_deadline", comment="Mehr Zeit.", status=404)
+
+    form = testapp.get(url).forms["deadline"]
+    set_date(form, "proof_deadline", (deadline - dt.timedelta(days=1)).isoformat())
+    form["reason"] = "Die Kassiererin war krank."
+    page = form.submit("save", status=422)
+    assert field_error(page, "date") == german(
+        app, _("The new deadline must lie after the current one and after today."))
+    assert page.forms["deadline"]["reason"].value == "Die Kassiererin war krank."
+    form = page.forms["deadline"]
+    set_date(form, "proof_deadline", "2028-04-30")
+    mailer.outbox.clear()
+    form.submit("save", status=302)
+
+    application = fresh(dbsession, application)
+    assert application.proof_deadline == dt.date(2028, 4, 30) and application.state == "paid"
+    [mail] = mails_to(mailer, "ines@initiative.example")
+    assert "30.04.2028" in mail.body and "Die Kassiererin war krank." in mail.body
+    page = testapp.get(f"/foerderung/antraege/{application.id}")
+    assert "30.04.2028" in page.text and deadline.strftime("%d.%m.%Y") in page.text  # the history says both
+    testapp.get(f"/foerderung/antraege/{application.id}/frist")
+
+    # After the proof arrives there is no deadline to move.
+    application.state = "proof_submitted"
+    dbsession.flush()
+    testapp.get(url, status=404)

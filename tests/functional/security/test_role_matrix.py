@@ -99,6 +99,9 @@ PAGES = {
         **dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "initiative": 302},
     "/foerderung/antraege/{application_id}/bescheid.pdf": {
         **dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "initiative": 404, "office": 404},
+    # Only for paid grants (404 for those who may fire a step of the draft).
+    "/foerderung/antraege/{application_id}/frist": {
+        **dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "initiative": 404, "office": 404},
     "/verwaltung/fonds/foerderliste": OFFICE_ONLY,
     # The world's proposal is no grant list.
     "/verwaltung/fonds/foerderliste/{proposal_id}": {**OFFICE_ONLY, "office": 404},

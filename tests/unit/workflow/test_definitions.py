@@ -58,6 +58,7 @@ BROKEN = {
     "not YAML": ("workflow: [unclosed", "not valid YAML"),
     "missing key": (VALID.replace("initial: a\n", ""), "'initial' is missing"),
     "bad comment mode": (VALID.replace("roles: [office], label", "roles: [office], comment: maybe, label"), "comment must be one of"),
+    "page not a path segment": (VALID.replace("roles: [office], label", "roles: [office], page: ../admin, label"), "page must be a path segment"),
 }
 
 
