@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 OFFICE = "geschaeftsstelle@stuttgart.example"
 MEMBER = "mitglied.ag-sa@stuttgart.example"
 RESET_USER = "initiative@stuttgart.example"
+INITIATIVE = "initiative@stuttgart.example"  # in the demo without an organisation yet
 WORKFLOWS = ("proposal", "consultation", "meeting", "fund_application")
 LOCALES = ("de", "en")
 PHONE = {"width": 320, "height": 640}  # WCAG 1.4.10 Reflow: 320 CSS pixels wide
@@ -201,6 +202,58 @@ def test_office_pages(new_page, locale, viewport):
         page.click("main details > summary")
         c.check(f"/verwaltung/ablaeufe/{name}, Mermaid text open")
     c.goto("/verwaltung/ablaeufe/gibt-es-nicht", status=404, label="404 page (office)")
+    c.finish()
+
+
+@pytest.mark.parametrize(("locale", "viewport"), [
+    pytest.param("de", None, id="de"),
+    pytest.param("en", None, id="en"),
+    pytest.param("de", PHONE, id="de-phone"),
+])
+def test_fund_office_pages(new_page, locale, viewport):
+    """The office's pages of the Integrations-Fonds. The demo has the fund and its budgets but
+    no applications: the application, organisation, proof and grant-list pages are checked in
+    test_fund_journey.py, which creates them."""
+    page = new_page(**({"viewport": viewport, "is_mobile": True, "has_touch": True} if viewport else {}))
+    c = start(page, locale, OFFICE)
+    c.goto("/verwaltung/fonds")
+    assert page.locator("#fund-balances tbody tr").count() >= 6  # 2015–2020
+    assert page.locator("#fund-chart svg[role=img]").count() == 1
+    c.goto("/verwaltung/fonds/haushaltsjahr")
+    page.fill("#fund-year input[name=year]", "1999")
+    page.fill("#fund-year input[name=budget]", "viel")
+    c.submit("fund-year", "save", 422, "/verwaltung/fonds/haushaltsjahr, wrong year and amount")
+    assert page.locator("#fund-year [aria-invalid=true]").count() == 2
+    c.goto("/verwaltung/fonds/haushaltsjahr?jahr=2015", label="/verwaltung/fonds/haushaltsjahr?jahr=2015")
+    assert page.input_value("#fund-year input[name=budget]") != ""
+    c.goto("/verwaltung/fonds/foerderliste")
+    c.goto("/foerderung", label="/foerderung (office)")
+    c.goto("/foerderung?stand=granted", label="/foerderung?stand=granted (office)")
+    c.goto("/gefoerderte-projekte", label="/gefoerderte-projekte (office)")
+    c.finish()
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_fund_public_pages(new_page, locale):
+    """The public list of funded projects and the registration of an initiative (only failing
+    submissions: a registration that succeeds counts against the limit per network), anonymous
+    and by someone with an account but no organisation yet."""
+    page = new_page()
+    c = start(page, locale)
+    c.goto("/gefoerderte-projekte")
+    c.goto("/gefoerderte-projekte?jahr=kein-jahr", label="/gefoerderte-projekte with an invalid year")
+    c.goto("/foerderung/registrieren")
+    c.submit("register", "register", 422, "/foerderung/registrieren, empty submission")
+    assert page.locator("#register [aria-invalid=true]").count() == 3  # name, address, organisation
+    c.finish()
+
+    page = new_page()
+    c = start(page, locale, INITIATIVE)
+    c.goto("/foerderung", label="/foerderung (no organisation yet)")
+    assert page.locator("main a[href='/foerderung/registrieren']").count() == 1
+    c.goto("/foerderung/registrieren", label="/foerderung/registrieren (logged in)")
+    assert page.locator("#register input[name=email]").count() == 0
+    c.submit("register", "register", 422, "/foerderung/registrieren (logged in), empty submission")
     c.finish()
 
 
