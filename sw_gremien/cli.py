@@ -10,6 +10,7 @@
     sw-gremien benchmark workflow [--fires 1000] [--database URL]
     sw-gremien benchmark proposals [--sizes 100,10000] [--repeat 30] [--database URL]
     sw-gremien benchmark meetings [--sizes 5,40] [--repeat 20] [--database URL]
+    sw-gremien benchmark fund [--sizes 10,1000] [--repeat 20] [--database URL]
 """
 
 from __future__ import annotations
@@ -152,6 +153,12 @@ def _sizes(value: str) -> list[int]:
 
 
 def cmd_benchmark(settings, args) -> int:
+    if args.what == "fund":
+        from sw_gremien.funding.benchmark import print_report as print_fund, run_fund_benchmark
+
+        result = run_fund_benchmark(args.database, sizes=args.sizes or (10, 1000), repeat=args.repeat or 20,
+                                    progress=lambda message: print(message, file=sys.stderr))
+        return print_fund(result)
     if args.what == "meetings":
         from sw_gremien.meetings.benchmark import print_report as print_meetings, run_meetings_benchmark
 
@@ -194,15 +201,17 @@ def main(argv=None) -> int:
     sub.add_parser("remind-proofs", help="remind initiatives of the proof of use before and after its deadline"
                    ).set_defaults(func=cmd_remind_proofs)
     bench = sub.add_parser("benchmark", help="measure and print timings")
-    bench.add_argument("what", choices=["workflow", "proposals", "meetings"])
+    bench.add_argument("what", choices=["workflow", "proposals", "meetings", "fund"])
     bench.add_argument("--fires", type=int, default=1000, help="workflow: transitions to fire")
     bench.add_argument("--sizes", type=_sizes, default=None,
                        help="proposals: numbers of proposals, one fresh database each (default: 100,10000); "
-                       "meetings: numbers of agenda items (default: 5,40)")
+                       "meetings: numbers of agenda items (default: 5,40); "
+                       "fund: numbers of applications (default: 10,1000)")
     bench.add_argument("--repeat", type=int, default=None,
-                       help="requests per page (default: 30 for proposals, 20 for meetings)")
-    bench.add_argument("--database", help="database URL (default: a temporary SQLite file); for proposals "
-                       "a PostgreSQL URL …/NAME gets a database NAME_<size> per size, dropped afterwards")
+                       help="requests per page (default: 30 for proposals, 20 for meetings and fund)")
+    bench.add_argument("--database", help="database URL (default: a temporary SQLite file); for proposals, "
+                       "meetings and fund a PostgreSQL URL …/NAME gets a database NAME_<size> per size, "
+                       "dropped afterwards")
     bench.set_defaults(func=cmd_benchmark)
     args = parser.parse_args(argv)
     return args.func(_settings(args.config), args)
