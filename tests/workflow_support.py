@@ -88,7 +88,7 @@ class Specimen(WorkflowMixin, TestBase):
     def early_start_problems(self):
         return self._problems("early_start")
 
-    def proof_overdue_problems(self):
+    def proof_overdue_problems(self, locale="de"):
         return self._problems("proof_overdue")
 
 

@@ -16,6 +16,7 @@ from sw_gremien.funding.models import FundApplication
 from sw_gremien.i18n import _
 from sw_gremien.mail import public_url
 from sw_gremien.notifications.services import notify
+from sw_gremien.security import ADMIN_PRINCIPAL
 
 STEP_TEMPLATE = "funding/mail_step.txt.jinja2"
 
@@ -48,11 +49,8 @@ GRANT_TRIGGERS = frozenset({"grant", "grant_small"})
 
 
 def applicants(application: FundApplication) -> list:
-    """The organisation's contacts and whoever wrote the application."""
-    people = list(application.organisation.contacts)
-    if application.created_by is not None and application.created_by not in people:
-        people.append(application.created_by)
-    return people
+    """The organisation's contacts (services.applicant_principals: the same people)."""
+    return list(application.organisation.contacts)
 
 
 def office_staff(dbsession) -> list[User]:
@@ -86,12 +84,16 @@ def _notice_attachments(request, application: FundApplication):
 
 
 def tell_about_step(request, application: FundApplication, event) -> None:
-    """After a transition: whoever is on the other side of it hears of it. A step of an
-    applicant goes to the office; a step of the office or of a committee (as the system) goes
-    to the applicants, the grant with its notice attached."""
+    """After a transition: whoever is on the other side of it hears of it. A step of the office
+    or of a committee (fired as the system) goes to the applicants, the grant with its notice
+    attached; a step of an applicant goes to the office. Which side acted is decided by the
+    office role, not by the contact list, so an office member who is also a contact still
+    informs the other contacts. A draft withdrawn before its submission is nobody's news."""
     trigger = event.transition.trigger
-    actor = getattr(request, "user", None) if event.event.actor_id is not None else None
-    by_applicant = actor is not None and actor in applicants(application)
+    if event.from_state == "draft" and trigger == "withdraw":
+        return
+    actor = request.user if event.event.actor_id is not None else None
+    by_office = actor is None or ADMIN_PRINCIPAL in request.principals
     values = {"application": application, "reference": application.reference or "",
               "trigger": trigger, "comment": event.event.comment or ""}
     if trigger in ("claim_repayment", "revoke"):
@@ -99,7 +101,7 @@ def tell_about_step(request, application: FundApplication, event) -> None:
 
         values["claim"] = open_claim(request.dbsession, application)
     link = public_url(request, "application", application_id=application.id)
-    if by_applicant:
+    if not by_office:
         subject = OFFICE_SUBJECTS.get(trigger)
         if subject is not None:
             notify(request, office_staff(request.dbsession), subject, STEP_TEMPLATE,
@@ -109,5 +111,5 @@ def tell_about_step(request, application: FundApplication, event) -> None:
     if subject is None:
         return
     attachments = _notice_attachments(request, application) if trigger in GRANT_TRIGGERS else None
-    notify(request, applicants(application), subject, STEP_TEMPLATE, {**values, "to_office": False}, link,
-           attachments=attachments)
+    notify(request, [person for person in applicants(application) if person != actor], subject, STEP_TEMPLATE,
+           {**values, "to_office": False}, link, attachments=attachments)

@@ -309,10 +309,10 @@ class FundApplication(WorkflowMixin, Base):
             return []
         return [_("No early start has been requested.")]
 
-    def proof_overdue_problems(self) -> list:
+    def proof_overdue_problems(self, locale: str = "de") -> list:
         from sw_gremien.funding.services import proof_overdue_problems
 
-        return proof_overdue_problems(self)
+        return proof_overdue_problems(self, locale)
 
 
 class GrantListEntry(Base):
@@ -350,7 +350,8 @@ class ProofReminder(Base):
     kind: Mapped[str] = mapped_column(String(20))
     level: Mapped[int] = mapped_column(Integer, default=1)
     deadline: Mapped[dt.date] = mapped_column(Date)
-    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The day of the run that sent it: the next one follows at the plan's interval from it.
+    sent_on: Mapped[dt.date] = mapped_column(Date)
 
     __table_args__ = (
         UniqueConstraint("application_id", "kind", "level", "deadline", name="uq_proof_reminders_step"),

@@ -4,8 +4,8 @@ Grant records are usually kept for five years after the case is closed. After th
 personal and bank data of an application go: account holder and IBAN, the free texts that may
 name people (description, goals, target group, partners, conditions, the reason for an early
 start, proof report, the descriptions of cost lines, the conditions on grant lists, the
-comments in its history — questions, answers, reasons), the link to the person who wrote it,
-and its attached files.
+comments in its history — questions, answers, reasons — and the mails about it kept as
+notifications), the link to the person who wrote it, and its attached files.
 What stays are the anonymised figures the fund's statistics need: title, organisation,
 districts, period, participants, amounts (planned, requested, granted, actual per cost line
 and category), the state and the dates, the steps of its history (who did what when), and the
@@ -20,13 +20,14 @@ import datetime as dt
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from sw_gremien.db import utcnow
 from sw_gremien.documents.models import Attachment
 from sw_gremien.funding.models import FundApplication, GrantListEntry
 from sw_gremien.i18n import local_to_utc
+from sw_gremien.notifications.models import Notification
 from sw_gremien.i18n import today as city_today
 from sw_gremien.workflow.models import WorkflowEvent
 
@@ -34,6 +35,8 @@ DEFAULT_KEEP_YEARS = 5
 FINAL_STATES = ("closed", "rejected", "withdrawn")
 # Attachments of applications (application documents, receipts of the proof of use).
 OWNER_TYPES = ("fund_applications",)
+# Where an application's pages live (sw_gremien.routes): the links of the mails about it.
+APPLICATION_PATH = "/foerderung/antraege"
 BLANKED_TEXTS = ("account_holder", "iban", "description", "goals", "target_group", "partners", "conditions",
                  "early_start_reason", "proof_report")
 
@@ -92,6 +95,13 @@ def purge_applications(dbsession, older_than_years: int = DEFAULT_KEEP_YEARS, to
         WorkflowEvent.object_type == FundApplication.__tablename__, WorkflowEvent.object_id.in_(ids),
         WorkflowEvent.comment.is_not(None),
     ).values(comment=None).execution_options(synchronize_session=False))
+    # The mails about them, kept as notifications, quote the same texts: they go as a whole.
+    # They are found by their link to the application's pages (…/foerderung/antraege/<id>[/…]).
+    dbsession.execute(delete(Notification).where(or_(*(
+        condition for application_id in ids for condition in (
+            Notification.link.like(f"%{APPLICATION_PATH}/{application_id}"),
+            Notification.link.like(f"%{APPLICATION_PATH}/{application_id}/%"))))
+    ).execution_options(synchronize_session=False))
     attachments = dbsession.scalars(
         select(Attachment).where(Attachment.owner_type.in_(OWNER_TYPES), Attachment.owner_id.in_(ids))
     ).all()

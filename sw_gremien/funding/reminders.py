@@ -7,9 +7,10 @@ it they get a reminder (Erinnerung); from the day after it a reminder that it is
 that it may revoke the grant and claim the money back (the transition ``revoke``).
 
 Each reminder is recorded (``ProofReminder``, unique per application, kind, level and
-deadline), so running the command twice a day sends nothing twice, a command that did not run
-for a while sends only the reminder that is due now, and a deadline that the office moves
-starts over. The mails leave after the commit, like every mail of the app.
+deadline, with the day it went out), so running the command twice a day sends nothing twice,
+each reminder after the deadline follows the one before at the interval (a command that did
+not run for a while starts with the first, never with the last), and a deadline that the
+office moves starts over. The mails leave after the commit, like every mail of the app.
 """
 
 from __future__ import annotations
@@ -67,14 +68,24 @@ class ReminderRun:
         return sum(1 for r in self.sent if r.kind == ReminderKind.OVERDUE)
 
 
-def reminder_due(deadline: dt.date, on: dt.date, plan: ReminderPlan) -> tuple[ReminderKind, int] | None:
-    """Which reminder the day ``on`` calls for with this deadline, if any (the rule)."""
+def reminder_due(deadline: dt.date, on: dt.date, plan: ReminderPlan,
+                 sent: dict[str, tuple[int, dt.date]] | None = None) -> tuple[ReminderKind, int] | None:
+    """Which reminder the day ``on`` calls for (the rule), given those ``sent`` for this
+    deadline: kind → (highest level, the day it went out). Reminders after the deadline follow
+    each other at the plan's interval from the one before, never skipping a level: a command
+    that did not run for a while starts with the first, not with the last."""
+    sent = sent or {}
     if on <= deadline:
-        if (deadline - on).days <= plan.days_before:
+        if (deadline - on).days <= plan.days_before and ReminderKind.DUE_SOON not in sent:
             return ReminderKind.DUE_SOON, 1
         return None
-    overdue_days = (on - deadline).days
-    return ReminderKind.OVERDUE, min(plan.overdue_count, 1 + (overdue_days - 1) // plan.overdue_every)
+    last = sent.get(ReminderKind.OVERDUE)
+    if last is None:
+        return ReminderKind.OVERDUE, 1
+    level, day = last
+    if level < plan.overdue_count and (on - day).days >= plan.overdue_every:
+        return ReminderKind.OVERDUE, level + 1
+    return None
 
 
 def due_reminders(dbsession, on: dt.date, plan: ReminderPlan) -> list[DueReminder]:
@@ -83,27 +94,25 @@ def due_reminders(dbsession, on: dt.date, plan: ReminderPlan) -> list[DueReminde
         select(FundApplication)
         .where(FundApplication.state == OWING_STATE, FundApplication.proof_deadline.is_not(None),
                FundApplication.proof_deadline <= on + dt.timedelta(days=plan.days_before))
-        .options(selectinload(FundApplication.organisation).selectinload(Organisation.contacts),
-                 selectinload(FundApplication.created_by))
+        .options(selectinload(FundApplication.organisation).selectinload(Organisation.contacts))
         .order_by(FundApplication.proof_deadline, FundApplication.id)
     ).all()
     if not applications:
         return []
-    sent = {(r.application_id, r.kind, r.level, r.deadline) for r in dbsession.scalars(
-        select(ProofReminder).where(ProofReminder.application_id.in_([a.id for a in applications])))}
+    by_id = {a.id: a for a in applications}
+    sent: dict[int, dict[str, tuple[int, dt.date]]] = {}
+    for reminder in dbsession.scalars(
+            select(ProofReminder).where(ProofReminder.application_id.in_(list(by_id)))
+            .order_by(ProofReminder.level)):
+        if reminder.deadline == by_id[reminder.application_id].proof_deadline:  # a moved deadline starts over
+            sent.setdefault(reminder.application_id, {})[reminder.kind] = (reminder.level, reminder.sent_on)
     due = []
     for application in applications:
-        step = reminder_due(application.proof_deadline, on, plan)
-        if step is None:
-            continue
-        kind, level = step
-        already = {lvl for (app_id, k, lvl, deadline) in sent
-                   if app_id == application.id and k == kind and deadline == application.proof_deadline}
-        # Only the reminder due now: one missed by a command that did not run is not repeated.
-        if already and max(already) >= level:
-            continue
-        due.append(DueReminder(application, kind, level,
-                               last=kind == ReminderKind.OVERDUE and level == plan.overdue_count))
+        step = reminder_due(application.proof_deadline, on, plan, sent.get(application.id))
+        if step is not None:
+            kind, level = step
+            due.append(DueReminder(application, kind, level,
+                                   last=kind == ReminderKind.OVERDUE and level == plan.overdue_count))
     return due
 
 
@@ -117,7 +126,7 @@ def send_proof_reminders(request, on: dt.date | None = None, plan: ReminderPlan 
     for reminder in due_reminders(dbsession, on, plan):
         application = reminder.application
         dbsession.add(ProofReminder(application_id=application.id, kind=reminder.kind, level=reminder.level,
-                                    deadline=application.proof_deadline))
+                                    deadline=application.proof_deadline, sent_on=on))
         values = {"application": application, "reference": application.reference or "",
                   "kind": str(reminder.kind), "level": reminder.level, "last": reminder.last,
                   "deadline": application.proof_deadline, "to_office": False}

@@ -210,16 +210,16 @@ def commit_grant(dbsession, application: FundApplication, user=None) -> LedgerEn
 
 # -- Applications --------------------------------------------------------------------------------
 def applicant_principals(application: FundApplication) -> list[str]:
-    """The organisation's contacts and whoever wrote the application."""
+    """The organisation's current contacts. Not the author as such: someone removed from the
+    organisation loses its applications (and their bank data) with it; whoever applies for an
+    organisation is its contact, or the office."""
     from sqlalchemy.orm import object_session
 
     session = object_session(application)
-    ids = set()
-    if application.created_by_id:
-        ids.add(application.created_by_id)
-    if session is not None and application.organisation_id:
-        ids.update(session.scalars(select(OrganisationContact.user_id).where(
-            OrganisationContact.organisation_id == application.organisation_id)))
+    if session is None or not application.organisation_id:
+        return []
+    ids = session.scalars(select(OrganisationContact.user_id).where(
+        OrganisationContact.organisation_id == application.organisation_id))
     return [user_principal(uid) for uid in sorted(ids)]
 
 
@@ -306,14 +306,30 @@ def unpaid_commitment(dbsession, application: FundApplication) -> Decimal:
             - sums.get(LedgerKind.PAYOUT, ZERO))
 
 
-def proof_overdue_problems(application: FundApplication, on: dt.date | None = None) -> list:
-    """The grant may be revoked for a missing proof only after its deadline has passed."""
+def proof_overdue(application: FundApplication, on: dt.date | None = None) -> bool:
+    """Paid out and the proof of use past its deadline."""
     deadline = application.proof_deadline
-    if deadline is not None and deadline < (on or today()):
-        return []
+    return application.state == "paid" and deadline is not None and deadline < (on or today())
+
+
+def proof_overdue_problems(application: FundApplication, locale: str = "de", on: dt.date | None = None) -> list:
+    """A grant is revoked for a missing proof only after its deadline has passed and the
+    initiative has been reminded of it at least once (sw_gremien.funding.reminders)."""
+    from sqlalchemy.orm import object_session
+
+    from sw_gremien.funding.models import ProofReminder, ReminderKind
+
+    deadline = application.proof_deadline
     if deadline is None:
         return [_("This grant has no deadline for the proof of use.")]
-    return [_("The proof of use is due only on ${date}.", mapping={"date": format_date(deadline, "de")})]
+    if deadline >= (on or today()):
+        return [_("The proof of use is due only on ${date}.", mapping={"date": format_date(deadline, locale)})]
+    reminded = object_session(application).scalar(select(func.count()).select_from(ProofReminder).where(
+        ProofReminder.application_id == application.id, ProofReminder.kind == ReminderKind.OVERDUE,
+        ProofReminder.deadline == deadline))
+    if not reminded:
+        return [_("The initiative has not been reminded of the overdue proof of use yet.")]
+    return []
 
 
 def organisations_of(dbsession, user) -> list[Organisation]:

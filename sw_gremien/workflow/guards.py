@@ -125,7 +125,7 @@ def early_start_pending(obj, request) -> list:
 
 @guard("proof_overdue")
 def proof_overdue(obj, request) -> list:
-    return list(obj.proof_overdue_problems())
+    return list(obj.proof_overdue_problems(getattr(request, "locale_name", "de")))
 
 
 @guard("repayment_due")

@@ -23,7 +23,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('level', sa.Integer(), nullable=False),
     sa.Column('deadline', sa.Date(), nullable=False),
-    sa.Column('sent_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_on', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['fund_applications.id'], name=op.f('fk_proof_reminders_application_id_fund_applications'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_proof_reminders')),
     sa.UniqueConstraint('application_id', 'kind', 'level', 'deadline', name='uq_proof_reminders_step')

@@ -45,18 +45,20 @@ def owing(dbsession):
     return application
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    (DEADLINE - dt.timedelta(days=29), None),
-    (DEADLINE - dt.timedelta(days=28), ("due_soon", 1)),
-    (DEADLINE, ("due_soon", 1)),
-    (DEADLINE + dt.timedelta(days=1), ("overdue", 1)),
-    (DEADLINE + dt.timedelta(days=28), ("overdue", 1)),
-    (DEADLINE + dt.timedelta(days=29), ("overdue", 2)),
-    (DEADLINE + dt.timedelta(days=57), ("overdue", 3)),
-    (DEADLINE + dt.timedelta(days=400), ("overdue", 3)),
+@pytest.mark.parametrize(("day", "sent", "expected"), [
+    (DEADLINE - dt.timedelta(days=29), {}, None),
+    (DEADLINE - dt.timedelta(days=28), {}, ("due_soon", 1)),
+    (DEADLINE, {}, ("due_soon", 1)),
+    (DEADLINE, {"due_soon": (1, DEADLINE - dt.timedelta(days=28))}, None),
+    (DEADLINE + dt.timedelta(days=1), {"due_soon": (1, DEADLINE)}, ("overdue", 1)),
+    (DEADLINE + dt.timedelta(days=60), {}, ("overdue", 1)),  # never skips to the last
+    (DEADLINE + dt.timedelta(days=28), {"overdue": (1, DEADLINE + dt.timedelta(days=1))}, None),
+    (DEADLINE + dt.timedelta(days=29), {"overdue": (1, DEADLINE + dt.timedelta(days=1))}, ("overdue", 2)),
+    (DEADLINE + dt.timedelta(days=90), {"overdue": (2, DEADLINE + dt.timedelta(days=62))}, ("overdue", 3)),
+    (DEADLINE + dt.timedelta(days=400), {"overdue": (3, DEADLINE + dt.timedelta(days=90))}, None),
 ])
-def test_the_rule(day, expected):
-    assert reminder_due(DEADLINE, day, PLAN) == expected
+def test_the_rule(day, sent, expected):
+    assert reminder_due(DEADLINE, day, PLAN, sent) == expected
 
 
 def test_each_reminder_once_the_last_also_to_the_office(app, dbsession, mailer, owing):
@@ -81,9 +83,11 @@ def test_each_reminder_once_the_last_also_to_the_office(app, dbsession, mailer, 
     assert len(dbsession.scalars(select(ProofReminder)).all()) == 4
 
 
-def test_a_missed_run_sends_only_the_reminder_due_now(app, dbsession, mailer, owing):
-    assert run_on(app, DEADLINE + dt.timedelta(days=60)) == [(owing.id, "overdue", 3)]
+def test_after_missed_runs_the_reminders_start_with_the_first(app, dbsession, mailer, owing):
+    assert run_on(app, DEADLINE + dt.timedelta(days=60)) == [(owing.id, "overdue", 1)]
     assert run_on(app, DEADLINE + dt.timedelta(days=61)) == []
+    assert run_on(app, DEADLINE + dt.timedelta(days=88)) == [(owing.id, "overdue", 2)]
+    assert "letzte" not in mailer.outbox[0].body.lower()
 
 
 def test_a_new_deadline_starts_over(app, dbsession, mailer, owing):

@@ -131,8 +131,19 @@ def test_the_history_keeps_its_steps_without_their_comments(dbsession, situation
                                       conditions="Nur mit Frau Müller") for i, a in enumerate((old, kept), start=1)])
     dbsession.flush()
 
+    from sw_gremien.notifications.models import Notification
+
+    base = "http://localhost/foerderung/antraege"
+    for link in (f"{base}/{old.id}", f"{base}/{old.id}/verwendungsnachweis", f"{base}/{kept.id}",
+                 f"{base}/{old.id}0", "http://localhost/vorlagen/1"):
+        dbsession.add(Notification(user_id=situation["author"].id, subject="Rückfrage", body="Frau Müller …",
+                                   link=link))
+    dbsession.flush()
+
     purge_applications(dbsession, older_than_years=5, today=TODAY)
     dbsession.expire_all()
+    assert sorted(n.link for n in dbsession.scalars(select(Notification))) == sorted(
+        [f"{base}/{kept.id}", f"{base}/{old.id}0", "http://localhost/vorlagen/1"])
     comments = {(e.object_type, e.object_id): (e.comment, e.actor_id, e.transition)
                 for e in dbsession.scalars(select(WorkflowEvent))}
     assert comments[("fund_applications", old.id)] == (None, situation["author"].id, "request_info")
