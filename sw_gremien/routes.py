@@ -98,6 +98,8 @@ def includeme(config):
     config.add_route("application_edit", application + "/bearbeiten", factory=FundApplicationResource)
     config.add_route("application_proof", application + "/verwendungsnachweis", factory=FundApplicationResource)
     config.add_route("application_deadline", application + "/frist", factory=FundApplicationResource)
+    config.add_route("application_receipt", application + "/belege/{attachment_id:\\d+}",
+                     factory=FundApplicationResource)
     config.add_route("application_pdf", application + "/antrag.pdf", factory=FundApplicationResource)
     config.add_route("application_notice_pdf", application + "/bescheid.pdf", factory=FundApplicationResource)
     organisation = "/foerderung/organisationen/{organisation_id:\\d+}"

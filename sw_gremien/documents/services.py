@@ -161,6 +161,41 @@ def file_path(request, attachment: Attachment) -> Path:
     return upload_dir(request.registry.settings) / attachment.stored_name
 
 
+def owned_attachment(dbsession, attachment_id, owner_type: str, owner_id: int) -> Attachment | None:
+    """The attachment with this id if it belongs to this owner (else None: no peeking at
+    another object's files through this one's address)."""
+    from sw_gremien.db import get_by_id
+
+    attachment = get_by_id(dbsession, Attachment, attachment_id)
+    if attachment is None or (attachment.owner_type, attachment.owner_id) != (owner_type, owner_id):
+        return None
+    return attachment
+
+
+def download_response(request, attachment: Attachment):
+    """The file as a download, never shown inline: an uploaded file must not run in our
+    origin. A row without its bytes (a restore without the upload directory) is not there."""
+    import logging
+    from urllib.parse import quote
+
+    from pyramid.httpexceptions import HTTPNotFound
+    from pyramid.response import FileResponse
+
+    path = file_path(request, attachment)
+    if not path.is_file():
+        logging.getLogger(__name__).error("attachment %s has no file %s", attachment.id, path)
+        raise HTTPNotFound()
+    response = FileResponse(str(path), request=request, content_type=attachment.content_type)
+    ascii_name = attachment.filename.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.cache_control.private = True
+    return response
+
+
 def delete_attachment(request, attachment: Attachment) -> None:
     path = file_path(request, attachment)
     request.dbsession.delete(attachment)

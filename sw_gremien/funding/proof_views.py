@@ -10,7 +10,14 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from sw_gremien.db import utcnow
-from sw_gremien.documents.services import UploadRefused, attachments_of, store_upload, upload_limit
+from sw_gremien.documents.services import (
+    UploadRefused,
+    attachments_of,
+    download_response,
+    owned_attachment,
+    store_upload,
+    upload_limit,
+)
 from sw_gremien.forms import FormView, check_posted_version
 from sw_gremien.funding import services
 from sw_gremien.funding.documents import notice_filename, notice_pdf
@@ -81,12 +88,22 @@ def application_proof(context, request):
     }
 
 
+@view_config(route_name="application_receipt", permission=Permissions.VIEW_PERSONAL_DATA)
+def application_receipt(context, request):
+    """A receipt of the proof of use, for the applicant and the office who checks it."""
+    receipt = owned_attachment(request.dbsession, request.matchdict["attachment_id"], OWNER_TYPE,
+                               context.application.id)
+    if receipt is None:
+        raise HTTPNotFound()
+    return download_response(request, receipt)
+
+
 @view_config(route_name="application_deadline", renderer="funding/deadline.jinja2",
              permission=Permissions.FIRE_TRANSITION)
 class DeadlineView(FormView):
     """The office gives the initiative more time for the proof of use (the step
-    ``extend_deadline``, whose history entry names the new date and the reason). The
-    reminders start over for the new deadline."""
+    ``extend_deadline`` with the reason in the history). The reminders start over for the new
+    deadline."""
 
     form_id = "deadline"
     buttons = (deform.Button("save", _("Extend the deadline")),)
@@ -112,13 +129,10 @@ class DeadlineView(FormView):
         application, request = self.context.application, self.request
         check_posted_version(request, application, _(
             "Someone else has changed this application meanwhile. Please check and try again."))
-        old = application.proof_deadline
+        # The history keeps the reason; the page and the mail state the new date, each in
+        # their reader's format.
         application.proof_deadline = appstruct["proof_deadline"]
-        comment = translate(request, _("Deadline moved from ${old} to ${new}: ${reason}", mapping={
-            "old": format_date(old, request.locale_name), "new": format_date(application.proof_deadline,
-                                                                             request.locale_name),
-            "reason": appstruct["reason"]}))
-        fire(application, "extend_deadline", request, comment=comment)
+        fire(application, "extend_deadline", request, comment=appstruct["reason"])
         self.flash(_("The new deadline for the proof of use is ${date}.",
                      mapping={"date": format_date(application.proof_deadline, request.locale_name)}))
         return self.redirect("application", application_id=application.id)

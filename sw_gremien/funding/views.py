@@ -20,6 +20,7 @@ from sw_gremien.accounts import services as accounts
 from sw_gremien.accounts.models import AccountEvent, TokenPurpose
 from sw_gremien.db import utcnow
 from sw_gremien.districts import DISTRICTS
+from sw_gremien.documents.services import attachments_of
 from sw_gremien.forms import FormView, form_counter
 from sw_gremien.funding import services
 from sw_gremien.funding.forms import (
@@ -36,6 +37,7 @@ from sw_gremien.funding.models import (
     Organisation,
     OrganisationContact,
 )
+from sw_gremien.funding.proof_views import GRANTED_STATES, OWNER_TYPE
 from sw_gremien.i18n import _, format_money
 from sw_gremien.mail import public_url, send_mail
 from sw_gremien.security import Permissions, Root
@@ -247,6 +249,15 @@ def balance_message(application: FundApplication, locale: str):
     return _("Difference: ${amount}", mapping={"amount": format_money(abs(difference), locale)})
 
 
+def open_points(application: FundApplication) -> list:
+    """What stands between the application and its submission; None stands for the balance
+    of the plans, shown at the financing plan."""
+    problems = list(services.submission_problems(application))
+    if not application.financing_balanced():
+        problems.append(None)
+    return problems
+
+
 class _ApplicationFormView(FormView):
     form_id = "application"
     buttons = (deform.Button("save", _("Save draft")),
@@ -276,9 +287,7 @@ class _ApplicationFormView(FormView):
             self.flash(_("The application has been saved."))
             return self.redirect("application", application_id=application.id)
         self.application = application
-        problems = list(services.submission_problems(application))
-        if not application.financing_balanced():
-            problems.append(None)  # the balance, shown at the financing plan
+        problems = open_points(application)
         if not problems:
             self.flash(_("The application has been saved and is complete: you can submit it now."))
             return self.redirect("application", application_id=application.id)
@@ -340,6 +349,11 @@ class ApplicationAddView(_ApplicationFormView):
         application.organisation = self.request.dbsession.get(Organisation, appstruct["organisation_id"])
         self.request.dbsession.add(application)
         self.request.dbsession.flush()
+        if check and open_points(application):
+            # The check shows the open points on the application's own form: a second "save
+            # and check" must change this application, not add another one.
+            return HTTPFound(self.request.route_path("application_edit", application_id=application.id,
+                                                     _query={"pruefen": "1"}))
         return self._saved(application, check)
 
 
@@ -350,6 +364,8 @@ class ApplicationEditView(_ApplicationFormView):
         self.application = self.context.application
         self.fund = self.application.fund
         self.organisations = organisations_for_form(self.request, self.application)
+        if self.request.method == "GET" and self.request.GET.get("pruefen") == "1":
+            return self._saved(self.application, check=True)
         return super().__call__()
 
     def appstruct(self):
@@ -378,6 +394,10 @@ class ApplicationEditView(_ApplicationFormView):
 
 
 # -- The application page ------------------------------------------------------------------------
+# From the payout on, the proof of use is filled in, then checked: shown on the page.
+PROOF_STATES = frozenset({"paid", "proof_submitted", "repayment_claimed", "closed"})
+
+
 def page_values(request, application: FundApplication) -> dict:
     panel = workflow_panel(application, request)
     return {
@@ -392,9 +412,13 @@ def page_values(request, application: FundApplication) -> dict:
         "personal": request.can(Permissions.VIEW_PERSONAL_DATA),
         "format_iban": services.format_iban,
         "markdown": render_markdown,
-        "proof_overdue": application.state == "paid" and not services.proof_overdue_problems(application),
+        "proof_overdue": services.proof_overdue(application),
         "open_claim": (services.open_claim(request.dbsession, application)
                        if application.state == "repayment_claimed" else None),
+        "granted": application.state in GRANTED_STATES and application.granted_amount is not None,
+        "proof_shown": application.state in PROOF_STATES,
+        "receipts": (attachments_of(request.dbsession, OWNER_TYPE, application.id)
+                     if application.state in PROOF_STATES else []),
     }
 
 
@@ -482,7 +506,7 @@ class OrganisationContactAddView(OrganisationView):
         except deform.ValidationFailure as exc:
             return self._page_with_contact_form(exc.render(), 422)
         try:
-            user = services.add_contact(request, organisation, email=appstruct["email"],
+            services.add_contact(request, organisation, email=appstruct["email"],
                                         display_name=appstruct["display_name"])
         except services.ContactRefused as refusal:
             message = request.localizer.translate(refusal.message)
@@ -491,9 +515,10 @@ class OrganisationContactAddView(OrganisationView):
             if refusal.field:
                 form.error = colander.Invalid(form.schema, "")
             return self._page_with_contact_form(form.render(appstruct), refusal.status)
-        # The same words whether the address had an account or not.
+        # The same words whether the address had an account or not: the name typed, never the
+        # account's own, so the form cannot be used to look up people.
         self.flash(_("${name} is now a contact of ${organisation} and has been informed by e-mail.",
-                     mapping={"name": user.display_name, "organisation": organisation.name}))
+                     mapping={"name": appstruct["display_name"], "organisation": organisation.name}))
         return HTTPFound(request.route_path("organisation", organisation_id=organisation.id, _anchor="contacts"))
 
     def _page_with_contact_form(self, contact_form_html: str, status: int):

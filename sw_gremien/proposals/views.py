@@ -3,25 +3,22 @@ write and edit proposals and to shape the path, and the office's proposal types.
 
 from __future__ import annotations
 
-import logging
 import math
-from urllib.parse import quote
 
 import deform
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
-from pyramid.response import FileResponse
 from pyramid.view import view_config
 from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sw_gremien.bodies.models import Body
-from sw_gremien.db import MAX_ID, get_by_id
-from sw_gremien.documents.models import Attachment
+from sw_gremien.db import MAX_ID
 from sw_gremien.documents.services import (
     UploadRefused,
     attachments_of,
     delete_attachment,
-    file_path,
+    download_response,
+    owned_attachment,
     store_upload,
     upload_limit,
 )
@@ -49,7 +46,6 @@ from sw_gremien.security import Permissions
 from sw_gremien.text import render_markdown
 from sw_gremien.workflow.panel import workflow_panel
 
-log = logging.getLogger(__name__)
 
 PROPOSALS_PER_PAGE = 25
 
@@ -461,30 +457,16 @@ def attachments_anchor(context, request):
 
 
 def _attachment(context, request):
-    attachment = get_by_id(request.dbsession, Attachment, request.matchdict["attachment_id"])
-    if attachment is None or (attachment.owner_type, attachment.owner_id) != ("proposals", context.proposal.id):
+    attachment = owned_attachment(request.dbsession, request.matchdict["attachment_id"], "proposals",
+                                  context.proposal.id)
+    if attachment is None:
         raise HTTPNotFound()
     return attachment
 
 
 @view_config(route_name="proposal_attachment", permission=Permissions.VIEW_OBJECT)
 def attachment_download(context, request):
-    attachment = _attachment(context, request)
-    path = file_path(request, attachment)
-    if not path.is_file():
-        # The row without its bytes (a restore without the upload directory): not there.
-        log.error("attachment %s has no file %s", attachment.id, path)
-        raise HTTPNotFound()
-    response = FileResponse(str(path), request=request, content_type=attachment.content_type)
-    ascii_name = attachment.filename.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "")
-    # Always a download, never shown inline: an uploaded file must not run in our origin.
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.cache_control.private = True
-    return response
+    return download_response(request, _attachment(context, request))
 
 
 @view_config(route_name="proposal_attachment_delete", request_method="POST", permission=Permissions.EDIT_OBJECT)

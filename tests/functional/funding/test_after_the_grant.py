@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from sw_gremien.funding import services as funding
-from sw_gremien.funding.models import LedgerEntry
+from sw_gremien.funding.models import LedgerEntry, ProofReminder
 from sw_gremien.i18n import _, today
 from tests import factories
 from tests.factories import UserFactory
@@ -162,6 +162,11 @@ def test_a_paid_grant_cannot_be_renounced_only_revoked_after_its_deadline(testap
     page = testapp.get(f"/foerderung/antraege/{application.id}")
     assert german(app, _("overdue")) in page.text
     assert application.reference in testapp.get("/verwaltung/fonds").text  # listed as overdue
+    page = fire(testapp, dbsession, application, "revoke", comment="Kein Nachweis.", status=422)
+    assert german(app, _("The initiative has not been reminded of the overdue proof of use yet.")) in page.text
+    dbsession.add(ProofReminder(application_id=application.id, kind="overdue", level=1,
+                                deadline=application.proof_deadline, sent_on=today() - dt.timedelta(days=30)))
+    dbsession.flush()
     fire(testapp, dbsession, application, "revoke", status=422)  # a reason is required
     mailer.outbox.clear()
     fire(testapp, dbsession, application, "revoke", comment="Trotz drei Mahnungen kein Nachweis.")
@@ -226,10 +231,45 @@ def test_the_office_gives_more_time_for_the_proof(testapp, dbsession, world, mai
     [mail] = mails_to(mailer, "ines@initiative.example")
     assert "30.04.2028" in mail.body and "Die Kassiererin war krank." in mail.body
     page = testapp.get(f"/foerderung/antraege/{application.id}")
-    assert "30.04.2028" in page.text and deadline.strftime("%d.%m.%Y") in page.text  # the history says both
+    assert "30.04.2028" in page.text and "Die Kassiererin war krank." in page.text  # the history has the reason
     testapp.get(f"/foerderung/antraege/{application.id}/frist")
 
     # After the proof arrives there is no deadline to move.
     application.state = "proof_submitted"
     dbsession.flush()
     testapp.get(url, status=404)
+
+
+def test_the_office_checks_the_proof_on_the_application_page(testapp, dbsession, world, app):
+    from sw_gremien.documents.models import Attachment
+    from sw_gremien.documents.services import upload_dir
+
+    fund, applicant, application = setup(world, state="proof_submitted", reference="F-2026-0105",
+                                         granted_amount=800, proof_report="Zwölf Treffen mit 20 Gästen.")
+    application.cost_lines[0].actual_amount = Decimal("700.00")
+    directory = upload_dir(app.registry.settings)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"receipt{application.id}").write_bytes(b"%PDF-1.4 Beleg")
+    receipt = Attachment(owner_type="fund_applications", owner_id=application.id, filename="Rechnung Bücher.pdf",
+                         stored_name=f"receipt{application.id}", content_type="application/pdf", size=14,
+                         sha256="0" * 64)
+    dbsession.add(receipt)
+    dbsession.flush()
+    url = f"/foerderung/antraege/{application.id}/belege/{receipt.id}"
+
+    as_user(testapp, world.admin)
+    page = testapp.get(f"/foerderung/antraege/{application.id}")
+    section = page.html.find(id="proof-heading").parent
+    assert "Zwölf Treffen mit 20 Gästen." in section.text and "700,00" in section.text
+    assert section.find("a", href=url) is not None
+    assert page.html.find("a", href=f"/foerderung/antraege/{application.id}/bescheid.pdf") is not None
+    download = testapp.get(url)
+    assert download.body == b"%PDF-1.4 Beleg" and download.headers["Content-Disposition"].startswith("attachment")
+
+    # The committee sees neither the proof nor the receipts; another application's address does not reach it.
+    as_user(testapp, world.lg_member)
+    testapp.get(url, status=403)
+    other = factories.application(fund, factories.organisation(applicant, name="Zweite Initiative"), applicant,
+                                  state="proof_submitted")
+    as_user(testapp, world.admin)
+    testapp.get(f"/foerderung/antraege/{other.id}/belege/{receipt.id}", status=404)

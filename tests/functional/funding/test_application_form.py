@@ -92,7 +92,7 @@ def test_unbalanced_plan_wrong_iban_missing_declarations_each_at_their_field(tes
 
     # Corrected IBAN, "save and check": saved, and what blocks the submission at the fields.
     again["iban"] = "DE89 3704 0044 0532 0130 00"
-    checked = again.submit("check", status=200)
+    checked = again.submit("check", status=302).follow()
     application = latest(dbsession)
     assert application is not None and application.requested_amount == Decimal("880.00")
     assert field_error(checked, "no_early_start") == german(
@@ -241,3 +241,23 @@ def test_the_organisation_page(testapp, dbsession, world, fund, org, contact):
     form.submit("save", status=302)
     dbsession.expire_all()
     assert org.phone == "0711 123456"
+
+
+def test_checking_a_new_application_twice_keeps_one_application(testapp, dbsession, world, org, contact):
+    """"Save and check" with open points continues on the application's own form: checking
+    again changes it instead of adding a second one."""
+    from sqlalchemy import func
+
+    as_user(testapp, contact)
+    _page, form = new_form(testapp)
+    fill_application(form, iban="")
+    response = form.submit("check", status=302)
+    application = latest(dbsession)
+    assert response.location.endswith(f"/foerderung/antraege/{application.id}/bearbeiten?pruefen=1")
+    page = response.follow()
+    assert field_error(page, "iban") == german(testapp.app, _("The IBAN is missing or wrong."))
+    form = page.forms["application"]
+    form["iban"] = "DE89 3704 0044 0532 0130 00"
+    page = form.submit("check", status=302).follow()
+    assert german(testapp.app, _("The application has been saved and is complete: you can submit it now.")) in page.text
+    assert dbsession.scalar(select(func.count()).select_from(FundApplication)) == 1

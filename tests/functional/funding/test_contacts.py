@@ -71,7 +71,7 @@ def test_a_contact_adds_an_existing_account_which_then_sees_the_applications(tes
     assert response.location.endswith(org_url(org) + "#contacts")
     page = response.follow()
     assert german(testapp.app, _("${name} is now a contact of ${organisation} and has been informed by e-mail."),
-                  {"name": "Stefan Fremd", "organisation": org.name}) in page.text
+                  {"name": "Jemand", "organisation": org.name}) in page.text  # the name typed, not the account's
     assert contacts(dbsession, org) == ["ines@initiative.example", stranger.email]
     assert dbsession.scalar(select(User).where(User.display_name == "Jemand")) is None
     # a short notice in the recipient's language, also among the notifications

@@ -181,7 +181,8 @@ def test_every_get_route_is_in_the_matrix(app):
     skipped = {"set_language", "logout", "password_set", "admin_user_invite", "workflow_fire",
                "proposal_attachments", "proposal_attachment", "proposal_attachment_delete",
                "meeting_agenda_order", "meeting_item_move", "meeting_item_remove", "user_calendar",
-               "funding_register_confirm", "organisation_contacts", "organisation_contact_remove"}
+               "funding_register_confirm", "organisation_contacts", "organisation_contact_remove",
+               "application_receipt"}  # the receipts: tests/functional/funding/test_after_the_grant.py
     mapper = app.registry.queryUtility(__import__("pyramid.interfaces", fromlist=["IRoutesMapper"]).IRoutesMapper)
     covered = {pattern.replace("{slug}", "{slug}") for pattern in PAGES}
     missing = []
