@@ -273,3 +273,26 @@ def test_the_office_checks_the_proof_on_the_application_page(testapp, dbsession,
                                   state="proof_submitted")
     as_user(testapp, world.admin)
     testapp.get(f"/foerderung/antraege/{other.id}/belege/{receipt.id}", status=404)
+
+
+def test_an_office_member_who_is_also_a_contact_still_informs_the_other_contacts(testapp, dbsession, world, mailer):
+    fund, applicant, application = setup(world, state="in_review", reference="F-2026-0106",
+                                         requested="400.00", own="600.00")
+    application.organisation.contacts.append(world.admin)
+    dbsession.flush()
+    as_user(testapp, world.admin)
+    fire(testapp, dbsession, application, "grant_small")
+    assert [m.recipients for m in mailer.outbox] == [["ines@initiative.example"]]  # not the actor, not the office
+
+
+def test_a_removed_contact_loses_the_applications_they_wrote(testapp, dbsession, world):
+    fund, applicant, application = setup(world, state="in_review", reference="F-2026-0107")
+    colleague = UserFactory(email="kai@initiative.example")
+    application.organisation.contacts.append(colleague)
+    dbsession.flush()
+    as_user(testapp, applicant)
+    assert "DE89" in testapp.get(f"/foerderung/antraege/{application.id}").text
+    application.organisation.contacts.remove(applicant)
+    dbsession.flush()
+    testapp.get(f"/foerderung/antraege/{application.id}", status=403)
+    testapp.get(f"/foerderung/antraege/{application.id}/antrag.pdf", status=403)
