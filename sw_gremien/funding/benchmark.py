@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -55,9 +54,10 @@ from sw_gremien.proposals.benchmark import (
     StatementCounter,
     _engine,
     _login,
-    _percentile,
     build_app,
     fresh_database,
+    statement_mismatches,
+    time_page,
 )
 from sw_gremien.proposals.models import ReferenceCounter
 from sw_gremien.workflow.models import WorkflowEvent
@@ -146,14 +146,7 @@ class FundBenchmarkResult:
     seeds: dict[int, FundSeedSummary] = field(default_factory=dict)
 
     def statement_mismatches(self) -> dict[str, dict[int, int]]:
-        """Pages whose statement count differs between the sizes (a query per row)."""
-        names = {name for pages in self.sizes.values() for name in pages}
-        mismatches = {}
-        for name in sorted(names):
-            counts = {size: pages[name].statements for size, pages in self.sizes.items() if name in pages}
-            if len(set(counts.values())) > 1:
-                mismatches[name] = counts
-        return mismatches
+        return statement_mismatches(self.sizes)
 
 
 # -- Seeding -------------------------------------------------------------------------------------
@@ -371,19 +364,8 @@ def run_fund_benchmark(url: str | None = None, sizes=DEFAULT_SIZES, repeat: int 
                 pages, kilobytes = {}, {}
                 for name, path, as_office in pages_for(summary.showcase_id):
                     client = office if as_office else public
-                    response = client.get(path, status=200)  # warm-up
+                    pages[name], response = time_page(client, path, counter, repeat, name)
                     kilobytes[name] = len(response.body) / 1024
-                    times, counts = [], []
-                    for _ in range(max(1, repeat)):
-                        counter.reset()
-                        started = time.perf_counter()
-                        client.get(path, status=200)
-                        times.append((time.perf_counter() - started) * 1000)
-                        counts.append(counter.count)
-                    pages[name] = PageResult(
-                        name=name, median_ms=statistics.median(times), p95_ms=_percentile(times, 0.95),
-                        statements=Counter(counts).most_common(1)[0][0], counts=tuple(sorted(set(counts))),
-                    )
                 result.sizes[size] = pages
                 result.kilobytes[size] = kilobytes
             finally:

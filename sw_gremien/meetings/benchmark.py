@@ -14,9 +14,6 @@ the same for every N. Timings are printed, never asserted.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-import time
-from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -33,9 +30,10 @@ from sw_gremien.proposals.benchmark import (
     StatementCounter,
     _engine,
     _login,
-    _percentile,
     build_app,
     fresh_database,
+    statement_mismatches,
+    time_page,
 )
 from sw_gremien.proposals.benchmark_data import demo_user_email
 from sw_gremien.proposals.models import Consultation, Proposal, ProposalType
@@ -50,14 +48,7 @@ class MeetingsBenchmarkResult:
     sizes: dict[int, dict[str, PageResult]] = field(default_factory=dict)
 
     def statement_mismatches(self) -> dict[str, dict[int, int]]:
-        """Pages whose statement count differs between the sizes (a query per row)."""
-        names = {name for pages in self.sizes.values() for name in pages}
-        mismatches = {}
-        for name in sorted(names):
-            counts = {size: pages[name].statements for size, pages in self.sizes.items() if name in pages}
-            if len(set(counts.values())) > 1:
-                mismatches[name] = counts
-        return mismatches
+        return statement_mismatches(self.sizes)
 
 
 def seed_meeting(session: Session, items: int) -> int:
@@ -126,20 +117,9 @@ def run_meetings_benchmark(url: str | None = None, sizes=DEFAULT_SIZES, repeat: 
                     # The agenda builder is for meetings before they are held: measured planned.
                     if name == "agenda builder":
                         _set_state(engine, meeting_id, "planned")
-                    client.get(path, status=200)  # warm-up
-                    times, counts = [], []
-                    for _ in range(max(1, repeat)):
-                        counter.reset()
-                        started = time.perf_counter()
-                        client.get(path, status=200)
-                        times.append((time.perf_counter() - started) * 1000)
-                        counts.append(counter.count)
+                    pages[name], _response = time_page(client, path, counter, repeat, name)
                     if name == "agenda builder":
                         _set_state(engine, meeting_id, "held")
-                    pages[name] = PageResult(
-                        name=name, median_ms=statistics.median(times), p95_ms=_percentile(times, 0.95),
-                        statements=Counter(counts).most_common(1)[0][0], counts=tuple(sorted(set(counts))),
-                    )
                 result.sizes[size] = pages
             finally:
                 engine.dispose()

@@ -48,6 +48,33 @@ class PageResult:
     counts: tuple[int, ...] = ()  # every count seen (a session touch adds a write now and then)
 
 
+def time_page(client, path: str, counter: StatementCounter, repeat: int, name: str) -> tuple[PageResult, object]:
+    """One warm-up request (templates compiled, caches filled), then ``repeat`` timed ones with
+    their statements counted; returns the result and the warm-up's response."""
+    response = client.get(path, status=200)
+    times, counts = [], []
+    for _ in range(max(1, repeat)):
+        counter.reset()
+        started = time.perf_counter()
+        client.get(path, status=200)
+        times.append((time.perf_counter() - started) * 1000)
+        counts.append(counter.count)
+    result = PageResult(name=name, median_ms=statistics.median(times), p95_ms=_percentile(times, 0.95),
+                        statements=Counter(counts).most_common(1)[0][0], counts=tuple(sorted(set(counts))))
+    return result, response
+
+
+def statement_mismatches(sizes: dict[int, dict[str, PageResult]]) -> dict[str, dict[int, int]]:
+    """Pages whose statement count differs between the sizes (a query per row): name → {size: count}."""
+    names = {name for pages in sizes.values() for name in pages}
+    mismatches = {}
+    for name in sorted(names):
+        counts = {size: pages[name].statements for size, pages in sizes.items() if name in pages}
+        if len(set(counts.values())) > 1:
+            mismatches[name] = counts
+    return mismatches
+
+
 @dataclass
 class SizeResult:
     size: int
@@ -69,13 +96,7 @@ class BenchmarkResult:
         return names
 
     def statement_mismatches(self) -> dict[str, dict[int, int]]:
-        """Pages whose statement count differs between sizes: name → {size: count}."""
-        mismatches = {}
-        for name in self.page_names():
-            counts = {s.size: s.pages[name].statements for s in self.sizes if name in s.pages}
-            if len(set(counts.values())) > 1:
-                mismatches[name] = counts
-        return mismatches
+        return statement_mismatches({s.size: s.pages for s in self.sizes})
 
 
 class StatementCounter:
@@ -218,19 +239,8 @@ def measure(app, webtest, counter: StatementCounter, summary: SeedSummary, repea
     for who, email in people:
         client = _login(webtest, app, email)
         for page, url in pages_for(summary):
-            client.get(url, status=200)  # warm-up: templates compiled, caches filled
-            times, counts = [], []
-            for _ in range(max(1, repeat)):
-                counter.reset()
-                started = time.perf_counter()
-                client.get(url, status=200)
-                times.append((time.perf_counter() - started) * 1000)
-                counts.append(counter.count)
             name = f"{page} ({who})"
-            results[name] = PageResult(
-                name=name, median_ms=statistics.median(times), p95_ms=_percentile(times, 0.95),
-                statements=Counter(counts).most_common(1)[0][0], counts=tuple(sorted(set(counts))),
-            )
+            results[name], _response = time_page(client, url, counter, repeat, name)
     return results
 
 
