@@ -38,6 +38,7 @@ from sw_gremien.demo import DEMO_DOMAIN, OFFICE, seed_demo
 from sw_gremien.districts import DISTRICTS
 from sw_gremien.funding.models import (
     CENT,
+    GRANTED_STATES,
     CostCategory,
     CostLine,
     FundApplication,
@@ -101,7 +102,6 @@ STEP_TARGETS = {
 APPLICANT_STEPS = ("submit", "submit_proof", "withdraw")
 SYSTEM_STEPS = ("grant",)
 STEP_DAYS = 7
-GRANTED_STATES = ("granted", "paid", "proof_submitted", "repayment_claimed", "closed")
 ORGANISATION_KINDS = tuple(OrganisationKind)
 ORGANISATION_NAMES = {
     OrganisationKind.CIRCLE: "Freundeskreis Flüchtlinge {}",

@@ -28,6 +28,7 @@ from sw_gremien.db import MAX_ID
 from sw_gremien.districts import DISTRICTS
 from sw_gremien.forms import CSRFSchema, FormView, strip_whitespace
 from sw_gremien.funding.models import (
+    GRANTED_STATES,
     LEDGER_KIND_LABELS,
     Fund,
     FundApplication,
@@ -51,8 +52,6 @@ from sw_gremien.security import Permissions
 from sw_gremien.text import Money
 
 LATEST_ENTRIES = 50
-# Granted projects as the public sees them: decided for the fund, whatever came afterwards.
-PUBLIC_STATES = ("granted", "paid", "proof_submitted", "repayment_claimed", "closed")
 
 
 # -- The chart -----------------------------------------------------------------------------------
@@ -308,7 +307,8 @@ def fund_ledger_csv(request):
 
 # -- Granted projects, for everyone ---------------------------------------------------------------
 def _public_condition():
-    return (FundApplication.state.in_(PUBLIC_STATES), FundApplication.granted_amount.is_not(None),
+    """Granted projects as the public sees them: decided for the fund, whatever came afterwards."""
+    return (FundApplication.state.in_(GRANTED_STATES), FundApplication.granted_amount.is_not(None),
             FundApplication.fund_year_id.is_not(None))
 
 

@@ -185,6 +185,14 @@ COST_CATEGORY_LABELS = {
 }
 
 
+# States of workflows/fund_application.yaml the fund's pages and rules ask about.
+GRANTED_STATES = ("granted", "paid", "proof_submitted", "repayment_claimed", "closed")
+# Paid out: the proof of use is owed (filled in, reminded of, its deadline extended).
+PROOF_OWED_STATE = "paid"
+# From the payout on, the proof of use is filled in, then checked.
+PROOF_STATES = ("paid", "proof_submitted", "repayment_claimed", "closed")
+
+
 class FundApplication(WorkflowMixin, Base):
     __tablename__ = "fund_applications"
     __workflow__ = "fund_application"
@@ -248,6 +256,11 @@ class FundApplication(WorkflowMixin, Base):
         Index("ix_fund_applications_org", "organisation_id"),
         Index("ix_fund_applications_state_updated", "state", "updated_at"),
     )
+
+    @property
+    def has_grant(self) -> bool:
+        """Granted (and maybe paid, proven, closed since): it has a grant notice."""
+        return self.state in GRANTED_STATES and self.granted_amount is not None
 
     # -- Figures -------------------------------------------------------------------------------
     @property

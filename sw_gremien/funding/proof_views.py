@@ -22,19 +22,19 @@ from sw_gremien.forms import FormView, check_posted_version
 from sw_gremien.funding import services
 from sw_gremien.funding.documents import notice_filename, notice_pdf
 from sw_gremien.funding.forms import DeadlineSchema
+from sw_gremien.funding.models import PROOF_OWED_STATE
 from sw_gremien.i18n import _, format_date, translate
 from sw_gremien.security import Permissions
 from sw_gremien.text import read_amount
 from sw_gremien.workflow.engine import fire, may_fire
 
-GRANTED_STATES = frozenset({"granted", "paid", "proof_submitted", "repayment_claimed", "closed"})
 OWNER_TYPE = "fund_applications"
 
 
 @view_config(route_name="application_notice_pdf", permission=Permissions.VIEW_PERSONAL_DATA)
 def application_notice(context, request):
     application = context.application
-    if application.state not in GRANTED_STATES or application.granted_amount is None:
+    if not application.has_grant:
         raise HTTPNotFound()
     response = Response(notice_pdf(request, application, request.locale_name), content_type="application/pdf")
     response.content_disposition = f'inline; filename="{notice_filename(application)}"'
@@ -46,7 +46,7 @@ def application_notice(context, request):
 def application_proof(context, request):
     """The applicant fills in the proof of use while the grant is paid out (state "paid")."""
     application = context.application
-    if application.state != "paid":
+    if application.state != PROOF_OWED_STATE:
         return HTTPFound(request.route_path("application", application_id=application.id))
     errors: dict = {}
     if request.method == "POST":
@@ -110,7 +110,7 @@ class DeadlineView(FormView):
 
     def __call__(self):
         application = self.context.application
-        if application.state != "paid":
+        if application.state != PROOF_OWED_STATE:
             raise HTTPNotFound()
         if not may_fire(application, "extend_deadline", self.request):
             raise HTTPForbidden()

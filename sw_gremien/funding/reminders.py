@@ -22,13 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from sw_gremien.funding.mails import applicants, office_staff
-from sw_gremien.funding.models import FundApplication, Organisation, ProofReminder, ReminderKind
+from sw_gremien.funding.models import PROOF_OWED_STATE, FundApplication, Organisation, ProofReminder, ReminderKind
 from sw_gremien.i18n import _, today
 from sw_gremien.mail import public_url
 from sw_gremien.notifications.services import notify
 
-# The state in which the proof is owed: paid out, proof not submitted yet.
-OWING_STATE = "paid"
 
 
 @dataclass(frozen=True)
@@ -92,7 +90,7 @@ def due_reminders(dbsession, on: dt.date, plan: ReminderPlan) -> list[DueReminde
     """The reminders to send on ``on``, in two statements (plus the recipients' loading)."""
     applications = dbsession.scalars(
         select(FundApplication)
-        .where(FundApplication.state == OWING_STATE, FundApplication.proof_deadline.is_not(None),
+        .where(FundApplication.state == PROOF_OWED_STATE, FundApplication.proof_deadline.is_not(None),
                FundApplication.proof_deadline <= on + dt.timedelta(days=plan.days_before))
         .options(selectinload(FundApplication.organisation).selectinload(Organisation.contacts))
         .order_by(FundApplication.proof_deadline, FundApplication.id)
@@ -150,7 +148,7 @@ def overdue_proofs(dbsession, on: dt.date | None = None) -> list[FundApplication
     """Paid-out grants whose proof is past its deadline, oldest first (for the office)."""
     return list(dbsession.scalars(
         select(FundApplication)
-        .where(FundApplication.state == OWING_STATE, FundApplication.proof_deadline < (on or today()))
+        .where(FundApplication.state == PROOF_OWED_STATE, FundApplication.proof_deadline < (on or today()))
         .options(selectinload(FundApplication.organisation))
         .order_by(FundApplication.proof_deadline, FundApplication.id)
     ))

@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from sw_gremien.db import utcnow
 from sw_gremien.funding.models import (
     CENT,
+    PROOF_OWED_STATE,
     Fund,
     FundApplication,
     FundYear,
@@ -309,7 +310,7 @@ def unpaid_commitment(dbsession, application: FundApplication) -> Decimal:
 def proof_overdue(application: FundApplication, on: dt.date | None = None) -> bool:
     """Paid out and the proof of use past its deadline."""
     deadline = application.proof_deadline
-    return application.state == "paid" and deadline is not None and deadline < (on or today())
+    return application.state == PROOF_OWED_STATE and deadline is not None and deadline < (on or today())
 
 
 def proof_overdue_problems(application: FundApplication, locale: str = "de", on: dt.date | None = None) -> list:

@@ -32,12 +32,13 @@ from sw_gremien.funding.forms import (
     organisations_for_form,
 )
 from sw_gremien.funding.models import (
+    PROOF_STATES,
     CostLine,
     FundApplication,
     Organisation,
     OrganisationContact,
 )
-from sw_gremien.funding.proof_views import GRANTED_STATES, OWNER_TYPE
+from sw_gremien.funding.proof_views import OWNER_TYPE
 from sw_gremien.i18n import _, format_money
 from sw_gremien.mail import public_url, send_mail
 from sw_gremien.security import Permissions, Root
@@ -394,10 +395,6 @@ class ApplicationEditView(_ApplicationFormView):
 
 
 # -- The application page ------------------------------------------------------------------------
-# From the payout on, the proof of use is filled in, then checked: shown on the page.
-PROOF_STATES = frozenset({"paid", "proof_submitted", "repayment_claimed", "closed"})
-
-
 def page_values(request, application: FundApplication) -> dict:
     panel = workflow_panel(application, request)
     return {
@@ -415,7 +412,7 @@ def page_values(request, application: FundApplication) -> dict:
         "proof_overdue": services.proof_overdue(application),
         "open_claim": (services.open_claim(request.dbsession, application)
                        if application.state == "repayment_claimed" else None),
-        "granted": application.state in GRANTED_STATES and application.granted_amount is not None,
+        "granted": application.has_grant,
         "proof_shown": application.state in PROOF_STATES,
         "receipts": (attachments_of(request.dbsession, OWNER_TYPE, application.id)
                      if application.state in PROOF_STATES else []),
