@@ -213,15 +213,11 @@ def commit_grant(dbsession, application: FundApplication, user=None) -> LedgerEn
 def applicant_principals(application: FundApplication) -> list[str]:
     """The organisation's current contacts. Not the author as such: someone removed from the
     organisation loses its applications (and their bank data) with it; whoever applies for an
-    organisation is its contact, or the office."""
-    from sqlalchemy.orm import object_session
-
-    session = object_session(application)
-    if session is None or not application.organisation_id:
+    organisation is its contact, or the office. Read through the relationship, which the
+    session loads once, however often a page asks for permissions."""
+    if application.organisation is None:
         return []
-    ids = session.scalars(select(OrganisationContact.user_id).where(
-        OrganisationContact.organisation_id == application.organisation_id))
-    return [user_principal(uid) for uid in sorted(ids)]
+    return [user_principal(user.id) for user in application.organisation.contacts]
 
 
 def committee_principals(application: FundApplication) -> list[str]:
